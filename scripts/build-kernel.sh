@@ -1,0 +1,25 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# build-kernel.sh NAME
+#
+# Build the series with the test-only patches and the test configuration in
+# build/obj/NAME.  The kernel image is build/obj/NAME/arch/x86/boot/bzImage.
+
+. "$(dirname "$0")/lib.sh"
+
+name=${1:-test}
+o=$OBJ/$name
+mkdir -p "$LOGS"
+
+shopt -s nullglob
+"$TOP/scripts/checkout.sh" HEAD "$TOP"/test-patches/*.patch
+
+frags=("$TOP/config/test.config")
+[ -n "$(git -C "$WORK" rev-list "$BASE_TAG..HEAD")" ] && frags+=("$TOP/config/tdx-host.config")
+
+kmake "$o" -s rustavailable >/dev/null 2>"$LOGS/rustavailable.log" ||
+	die "Rust is not available to Kbuild: $(cat "$LOGS/rustavailable.log")"
+"$TOP/scripts/config-kernel.sh" "$o" tinyconfig "${frags[@]}"
+note "building $name kernel in $o"
+kmake "$o" -s bzImage modules >"$LOGS/build-$name.log" 2>&1 ||
+	{ tail -30 "$LOGS/build-$name.log" >&2; die "kernel build failed (log: $LOGS/build-$name.log)"; }

@@ -1,0 +1,36 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Install the build and test dependencies that are missing.  Idempotent.
+
+. "$(dirname "$0")/lib.sh"
+mkdir -p "$CACHE"
+
+PKGS=(rustc-web rust-web-src rust-web-clippy rustfmt-web
+      clang-19 lld-19 llvm-19 libclang-19-dev
+      gcc make flex bison bc libelf-dev libssl-dev cpio dwarves xz-utils
+      zstd perl python3 kmod git ccache
+      qemu-system-x86 kexec-tools makedumpfile busybox-static)
+
+missing=()
+for p in "${PKGS[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+		missing+=("$p")
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+	note "installing Debian packages: ${missing[*]}"
+	[ "$(id -u)" = 0 ] || die "missing packages (${missing[*]}); run as root or install them"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq >/dev/null ||
+		die "apt-get update failed; cannot install: ${missing[*]}"
+	apt-get install -y -qq --no-install-recommends "${missing[@]}" >"$CACHE/apt.log" 2>&1 ||
+		die "apt-get install failed for: ${missing[*]} (see $CACHE/apt.log)"
+fi
+
+if ! /usr/local/bin/bindgen --version 2>/dev/null | grep -qx "bindgen $BINDGEN_VERSION"; then
+	note "installing bindgen-cli $BINDGEN_VERSION from crates.io"
+	command -v cargo >/dev/null || die "cargo is needed to install bindgen-cli"
+	cargo install --locked --quiet --root /usr/local bindgen-cli --version "$BINDGEN_VERSION" \
+		>"$CACHE/bindgen.log" 2>&1 ||
+		die "cargo install bindgen-cli $BINDGEN_VERSION failed (see $CACHE/bindgen.log)"
+fi

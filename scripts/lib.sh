@@ -1,0 +1,50 @@
+# SPDX-License-Identifier: GPL-2.0
+# Common settings for the harness scripts.  Sourced, not executed.
+
+set -euo pipefail
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=$TOP/build
+CACHE=$TOP/cache
+
+# The pinned base: Debian's linux-source-6.12 and the matching config package.
+BASE_PKG_VERSION=6.12.117-1~deb12u1
+BASE_KVER=6.12.117
+BASE_SRC_DEB=linux-source-6.12_${BASE_PKG_VERSION}_all.deb
+BASE_SRC_SHA256=e849faf31ca3555757f3a8877cb01af92122f744f75d1f3102734651c4e14703
+BASE_CFG_DEB=linux-config-6.12_${BASE_PKG_VERSION}_amd64.deb
+BASE_CFG_SHA256=9837dbdf866d58ff9cc64f106dbf0cbf16d1ea6e369b83c338d05e8860224b27
+BASE_TAG=base-${BASE_KVER}
+
+BINDGEN_VERSION=0.73.2
+
+# The one identity every commit of the series is made with.
+PROJECT_NAME="TDX Host Kexec Project"
+PROJECT_EMAIL="tdx-host-kexec@lists.invalid"
+
+WORK=$BUILD/linux		# developer work tree: base + series
+SRC=$BUILD/src			# build checkout: series (+ test-only patches)
+OBJ=$BUILD/obj			# one object directory per configuration
+LOGS=$BUILD/logs
+
+JOBS=${JOBS:-3}
+
+# Debian's rustc and its rust-src, not the rustup toolchain first on PATH.
+KMAKE_RUST=(RUSTC=/usr/bin/rustc HOSTRUSTC=/usr/bin/rustc
+	    RUSTDOC=/usr/bin/rustdoc RUSTFMT=/usr/bin/rustfmt
+	    CLIPPY_DRIVER=/usr/bin/clippy-driver BINDGEN=/usr/local/bin/bindgen)
+KMAKE_LLVM=(LLVM=-19 "CC=ccache clang-19")
+
+die() { echo "error: $*" >&2; exit 1; }
+note() { echo "==> $*" >&2; }
+
+git_id() {
+	git -c user.name="$PROJECT_NAME" -c user.email="$PROJECT_EMAIL" "$@"
+}
+
+# kmake OBJDIR [make args...]: run Kbuild from the build checkout.
+kmake() {
+	local o=$1; shift
+	mkdir -p "$o"
+	make -C "$SRC" O="$o" -j"$JOBS" "${KMAKE_LLVM[@]}" "${KMAKE_RUST[@]}" "$@"
+}

@@ -1,0 +1,31 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# mkinitramfs.sh KERNEL OUTPUT
+#
+# Build the test initramfs: Debian's busybox-static, kexec-tools and
+# makedumpfile with their shared libraries, initramfs/init, and the kernel
+# image itself as /boot/bzImage so the guest can kexec into it.
+
+. "$(dirname "$0")/lib.sh"
+
+kernel=$1 out=$2
+[ -f "$kernel" ] || die "no kernel image at $kernel"
+root=$(mktemp -d)
+trap 'rm -rf "$root"' EXIT
+
+mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,lib,lib64,proc,sys,dev,tmp,boot,mnt,etc}
+install -m755 /bin/busybox "$root/bin/busybox"
+install -m755 "$TOP/initramfs/init" "$root/init"
+install -m644 "$kernel" "$root/boot/bzImage"
+for tool in /usr/sbin/kexec /usr/bin/makedumpfile; do
+	[ -x "$tool" ] || die "$tool is missing (run 'make deps')"
+	install -D -m755 "$tool" "$root$tool"
+	for lib in $(ldd "$tool" | grep -o '/[^ ]*'); do
+		[ -e "$root$lib" ] || install -D -m755 "$lib" "$root$lib"
+	done
+done
+if [ -n "${MODULES_DIR:-}" ] && [ -d "$MODULES_DIR" ]; then
+	mkdir -p "$root/lib/modules"
+	find "$MODULES_DIR" -name '*.ko' -exec install -m644 {} "$root/lib/modules/" \;
+fi
+(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) | gzip -1 >"$out"

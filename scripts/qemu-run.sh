@@ -1,0 +1,23 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# qemu-run.sh KERNEL INITRD LOG TIMEOUT CMDLINE...
+#
+# Boot KERNEL under QEMU/TCG with the serial console in LOG.  Exits 0 when
+# the guest rebooted by itself (the tests end every run with a reboot),
+# non-zero when QEMU failed or the host-side TIMEOUT (seconds) hit.
+
+. "$(dirname "$0")/lib.sh"
+
+kernel=$1 initrd=$2 log=$3 limit=$4; shift 4
+mkdir -p "$(dirname "$log")"
+rc=0
+timeout --foreground -k 5 "$limit" qemu-system-x86_64 \
+	-accel tcg -cpu max -m 2G -smp 2 \
+	-display none -no-reboot -monitor none -serial "file:$log" \
+	-kernel "$kernel" -initrd "$initrd" \
+	-append "console=ttyS0 panic=-1 oops=panic $*" \
+	</dev/null >"$log.qemu" 2>&1 || rc=$?
+if [ $rc = 124 ]; then
+	echo "qemu: no reboot within ${limit}s" >>"$log"
+fi
+exit $rc

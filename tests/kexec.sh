@@ -1,0 +1,40 @@
+# SPDX-License-Identifier: GPL-2.0
+# kexec and kdump through both system calls, and the Rust doctests.
+
+# A normal kexec: the second kernel must see the marker the test chose.
+kexec_test() {
+	local m
+	m=$(new_marker)
+	boot "$1" 120 "tdxtest=$1 tdxmarker=$m" &&
+	expect_after "kexec_core: Starting new kernel" "TDXTEST[2]: second kernel has marker $m" &&
+	clean_log
+}
+test_kexec_load() { kexec_test kexec_load; }
+test_kexec_file() { kexec_test kexec_file; }
+
+# A crash with a capture kernel loaded: the vmcore must be ELF, hold the
+# marker written to the log before the crash, and makedumpfile must dump it.
+kdump_test() {
+	local m
+	m=$(new_marker)
+	boot "$1" 180 "crashkernel=384M tdxtest=$1 tdxmarker=$m" &&
+	expect "TDXTEST[capture]: vmcore ELF header ok" &&
+	expect "TDXTEST[capture]: vmcore dmesg has marker $m" &&
+	expect "TDXTEST[capture]: makedumpfile -d 31 wrote" &&
+	expect "TDXTEST[capture]: DONE" &&
+	clean_log 'sysrq triggered crash|Call Trace:|CPU: .* Comm:'
+}
+test_kdump_load() { kdump_test kdump_load; }
+test_kdump_file() { kdump_test kdump_file; }
+
+# The Rust doctests run as KUnit at boot; the base's kunit.py parses them.
+test_rust_doctests() {
+	local out
+	boot rust_doctests 120 "tdxtest=boot" || return 1
+	clean_log || return 1
+	out=$(python3 "$SRC/tools/testing/kunit/kunit.py" parse "$LOG" 2>&1) ||
+		{ echo "$out" | tail -20; problem "kunit.py parse reports failures"; return 1; }
+	echo "$out" | grep -qE 'Ran [1-9][0-9]* tests' ||
+		{ echo "$out" | tail -5; problem "no KUnit tests ran"; return 1; }
+	echo "  $(echo "$out" | grep -E 'Ran [0-9]+ tests')"
+}

@@ -1,0 +1,31 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# run.sh [TEST...]: run the named tests (all test_* functions by default)
+# and end with "N passed, N failed".  Exits non-zero on any failure.
+
+. "$(dirname "$0")/../scripts/lib.sh"
+set +e
+mkdir -p "$LOGS"
+. "$TOP/tests/lib.sh"
+for f in "$TOP"/tests/[a-z]*.sh; do
+	case $f in */lib.sh | */run.sh) ;; *) . "$f" ;; esac
+done
+
+tests=("$@")
+[ ${#tests[@]} -gt 0 ] || mapfile -t tests < <(declare -F | awk '$3 ~ /^test_/ { sub(/^test_/, "", $3); print $3 }')
+
+pass=0 fail=0
+for t in "${tests[@]}"; do
+	start=$SECONDS
+	LOG=
+	if "test_$t"; then
+		echo "PASS $t ($((SECONDS - start))s)"
+		pass=$((pass + 1))
+	else
+		echo "FAIL $t ($((SECONDS - start))s)${LOG:+, log: $LOG}"
+		[ -n "$LOG" ] && [ -f "$LOG" ] && tail -15 "$LOG" | sed 's/^/  | /'
+		fail=$((fail + 1))
+	fi
+done
+echo "$pass passed, $fail failed"
+[ $fail = 0 ]
