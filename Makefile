@@ -3,7 +3,6 @@
 
 SHELL := /bin/bash
 S := scripts
-K := build/obj/test/arch/x86/boot/bzImage
 INITRD := build/initramfs-test.cpio.gz
 
 .PHONY: all deps worktree build initramfs demo check test gates export clean distclean
@@ -21,7 +20,7 @@ build: worktree
 	@$(S)/build-kernel.sh test
 
 initramfs: build
-	@$(S)/mkinitramfs.sh $(K) $(INITRD)
+	@$(S)/mkinitramfs.sh build/obj/test $(INITRD)
 
 demo: initramfs
 	@tests/run.sh kexec_load kdump_load

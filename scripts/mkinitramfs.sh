@@ -1,14 +1,16 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# mkinitramfs.sh KERNEL OUTPUT
+# mkinitramfs.sh OBJDIR OUTPUT
 #
 # Build the test initramfs: Debian's busybox-static, kexec-tools and
-# makedumpfile with their shared libraries, initramfs/init, and the kernel
-# image itself as /boot/bzImage so the guest can kexec into it.
+# makedumpfile with their shared libraries, initramfs/init, the kernel
+# image of OBJDIR as /boot/bzImage so the guest can kexec into it, and the
+# modules of OBJDIR in /lib/modules.
 
 . "$(dirname "$0")/lib.sh"
 
-kernel=$1 out=$2
+obj=$1 out=$2
+kernel=$obj/arch/x86/boot/bzImage
 [ -f "$kernel" ] || die "no kernel image at $kernel"
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
@@ -24,8 +26,6 @@ for tool in /usr/sbin/kexec /usr/bin/makedumpfile; do
 		[ -e "$root$lib" ] || install -D -m755 "$lib" "$root$lib"
 	done
 done
-if [ -n "${MODULES_DIR:-}" ] && [ -d "$MODULES_DIR" ]; then
-	mkdir -p "$root/lib/modules"
-	find "$MODULES_DIR" -name '*.ko' -exec install -m644 {} "$root/lib/modules/" \;
-fi
+mkdir -p "$root/lib/modules"
+find "$obj" -name '*.ko' -exec install -m644 {} "$root/lib/modules/" \;
 (cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) | gzip -1 >"$out"

@@ -1,10 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0
 # The simulated TDX erratum platform (test-patches/): the PAMT and the
-# memory of a test in-kernel TDX user, both filled with a pattern in the
-# first kernel, must read zero in the kernel that kexec or kdump starts.
+# memory of the Rust sample in-kernel TDX user, both filled with a pattern
+# in the first kernel, must read zero in the kernel that kexec or kdump
+# starts.
 
 SIM_ADDR=0x40000000
-SIM="memmap=4M\$$SIM_ADDR tdx_sim=$SIM_ADDR"
+SIM_MEM="memmap=4M\$$SIM_ADDR"
 
 # sim_test NAME SCENARIO SIM-OPTIONS VERDICT EXTRA-CMDLINE
 sim_test() {
@@ -14,10 +15,16 @@ sim_test() {
 	kexec_*) next="kexec_core: Starting new kernel" ;;
 	kdump_*) next="TDXTEST[1]: crashing" ;;
 	esac
-	boot "$name" 180 "$SIM$opts $extra tdxtest=$scenario tdxmarker=$m" &&
+	boot "$name" 180 "$SIM_MEM tdx_sim=$SIM_ADDR$opts tdxsample=load $extra tdxtest=$scenario tdxmarker=$m" &&
 	expect "tdx_sim: TDX host platform$([ -z "$opts" ] && echo " with erratum")," &&
+	expect "rust_tdx_reset: manages 2097152 bytes at 0x40200000" &&
 	expect_after "$next" "tdx_sim: verdict: pamt $verdict" &&
 	expect_after "$next" "tdx_sim: verdict: user $verdict" &&
+	if [ "$verdict" = zeroed ]; then
+		expect "rust_tdx_reset: reset 2097152 bytes at 0x40200000"
+	else
+		! grep -qa "rust_tdx_reset: reset" "$LOG" || problem "the sample reset its memory"
+	fi &&
 	clean_log 'sysrq triggered crash'
 }
 
@@ -29,3 +36,16 @@ test_sim_kdump_file() { sim_test sim_kdump_file kdump_file "" zeroed crashkernel
 # Without the erratum nothing is reset: the pattern survives the kexec.
 # This is also the negative control of the verdict itself.
 test_sim_noerratum() { sim_test sim_noerratum kexec_load ",noerratum" "NOT zeroed"; }
+
+# The sample loaded and unloaded again: its handler must not run, so its
+# memory keeps the pattern while the PAMT is reset.
+test_sim_sample_unloaded() {
+	local m
+	m=$(new_marker)
+	boot sim_sample_unloaded 120 "$SIM_MEM tdx_sim=$SIM_ADDR tdxsample=unload tdxtest=kexec_load tdxmarker=$m" &&
+	expect_after "rust_tdx_reset: manages" "rust_tdx_reset: unregistered" &&
+	expect_after "kexec_core: Starting new kernel" "tdx_sim: verdict: pamt zeroed" &&
+	expect_after "kexec_core: Starting new kernel" "tdx_sim: verdict: user NOT zeroed" &&
+	! grep -qa "rust_tdx_reset: reset" "$LOG" || problem "the handler of the unloaded sample ran"
+	clean_log
+}
