@@ -21,5 +21,5 @@ kmake "$o" -s rustavailable >/dev/null 2>"$LOGS/rustavailable.log" ||
 	die "Rust is not available to Kbuild: $(cat "$LOGS/rustavailable.log")"
 "$TOP/scripts/config-kernel.sh" "$o" tinyconfig "${frags[@]}"
 note "building $name kernel in $o"
-kmake "$o" -s bzImage modules >"$LOGS/build-$name.log" 2>&1 ||
+kmake "$o" -s CLIPPY=1 bzImage modules >"$LOGS/build-$name.log" 2>&1 ||
 	{ tail -30 "$LOGS/build-$name.log" >&2; die "kernel build failed (log: $LOGS/build-$name.log)"; }

@@ -46,5 +46,6 @@ git_id() {
 kmake() {
 	local o=$1; shift
 	mkdir -p "$o"
+	o=$(cd "$o" && pwd)
 	make -C "$SRC" O="$o" -j"$JOBS" "${KMAKE_LLVM[@]}" "${KMAKE_RUST[@]}" "$@"
 }
