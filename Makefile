@@ -5,7 +5,7 @@ SHELL := /bin/bash
 S := scripts
 INITRD := build/initramfs-test.cpio.gz
 
-.PHONY: all deps worktree build initramfs demo check test gates export clean distclean
+.PHONY: all deps worktree build initramfs demo check test export bench clean distclean
 
 # Build the patched kernel and show kexec and kdump working in QEMU.
 all: demo
@@ -30,9 +30,10 @@ demo: initramfs
 check: initramfs
 	@tests/run.sh
 
-# The QEMU tests alone, for day-to-day work: make test T="kexec_load kdump_file".
+# Day-to-day: the QEMU tests without the slow gates, or the named ones:
+# make test T="kexec_load gate_checkpatch".
 test: initramfs
-	@tests/run.sh $(T)
+	@tests/run.sh $(if $(T),$(T),--no-gates)
 
 # Export the work tree's commits to series/.
 export:
@@ -43,3 +44,7 @@ clean:
 
 distclean:
 	rm -rf build cache
+
+# Performance figures (README, "Measurements").
+bench: initramfs
+	@bench/run.sh

@@ -23,7 +23,7 @@ PROJECT_NAME="TDX Host Kexec Project"
 PROJECT_EMAIL="tdx-host-kexec@lists.invalid"
 
 WORK=$BUILD/linux		# developer work tree: base + series
-SRC=$BUILD/src			# build checkout: series (+ test-only patches)
+SRC=${SRC:-$BUILD/src}		# build checkout: series (+ test-only patches)
 OBJ=$BUILD/obj			# one object directory per configuration
 LOGS=$BUILD/logs
 
@@ -34,6 +34,12 @@ KMAKE_RUST=(RUSTC=/usr/bin/rustc HOSTRUSTC=/usr/bin/rustc
 	    RUSTDOC=/usr/bin/rustdoc RUSTFMT=/usr/bin/rustfmt
 	    CLIPPY_DRIVER=/usr/bin/clippy-driver BINDGEN=/usr/local/bin/bindgen)
 KMAKE_LLVM=(LLVM=-19 "CC=ccache clang-19")
+
+# TOOLCHAIN=gcc builds with GCC and without Rust, as Debian builds its kernel.
+if [ "${TOOLCHAIN:-llvm}" = gcc ]; then
+	KMAKE_LLVM=("CC=ccache gcc")
+	KMAKE_RUST=()
+fi
 
 die() { echo "error: $*" >&2; exit 1; }
 note() { echo "==> $*" >&2; }

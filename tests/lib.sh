@@ -1,6 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0
 # Helpers for the QEMU tests.  Sourced by tests/run.sh.
 
+# The simulated TDX platform (test-patches/): 4 MiB kept reserved in every
+# kernel, PAMT in the first half, the Rust sample's memory in the second.
+SIM_ADDR=0x40000000
+SIM_MEM="memmap=4M\$$SIM_ADDR"
+
 KERNEL=${KERNEL:-$OBJ/test/arch/x86/boot/bzImage}
 INITRD=${INITRD:-$BUILD/initramfs-test.cpio.gz}
 

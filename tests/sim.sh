@@ -4,9 +4,6 @@
 # in the first kernel, must read zero in the kernel that kexec or kdump
 # starts.
 
-SIM_ADDR=0x40000000
-SIM_MEM="memmap=4M\$$SIM_ADDR"
-
 # sim_test NAME SCENARIO SIM-OPTIONS VERDICT EXTRA-CMDLINE
 sim_test() {
 	local name=$1 scenario=$2 opts=$3 verdict=$4 extra=${5:-} m next

@@ -1,0 +1,60 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# make bench: what the series costs, measured side by side in one run.
+#
+# 1. kexec -e to the next kernel's /init, and panic to the capture kernel's
+#    /init: the base kernel (INTEL_TDX_HOST=n) against the series
+#    (INTEL_TDX_HOST=y, not a TDX platform), alternating, REPS times each,
+#    under QEMU/TCG; the ratio of the medians.
+# 2. The simulated erratum platform: how long the PAMT reset took beside a
+#    memset of the same size in the same kernel.
+# 3. bench/clearbench.c on this CPU: the kernel's MOVDIR64B loop beside the
+#    fastest other ways to clear memory.
+
+. "$(dirname "$0")/../scripts/lib.sh"
+export SRC=$BUILD/src-gates
+REPS=${REPS:-5}
+
+build() {	# build NAME REV FRAGMENT...
+	local name=$1 rev=$2; shift 2
+	"$TOP/scripts/checkout.sh" "$rev"
+	"$TOP/scripts/config-kernel.sh" "$OBJ/$name" tinyconfig "$@"
+	kmake "$OBJ/$name" -s bzImage modules >"$LOGS/build-$name.log" 2>&1 ||
+		die "building $name failed (log: $LOGS/build-$name.log)"
+	"$TOP/scripts/mkinitramfs.sh" "$OBJ/$name" "$BUILD/initramfs-$name.cpio.gz"
+}
+
+median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+
+mkdir -p "$LOGS"
+note "building the base kernel and the series' kernel"
+build bench-base "$BASE_TAG" "$TOP/config/test.config"
+build bench-series HEAD "$TOP/config/test.config" "$TOP/config/tdx-host.config"
+
+echo "== kexec and kdump hand-over under QEMU/TCG, $REPS runs each, seconds (median)"
+for sc in kexec_load kdump_load; do
+	extra=$([ $sc = kdump_load ] && echo crashkernel=384M)
+	for k in bench-base bench-series; do : >"$BUILD/bench-$k-$sc"; done
+	for r in $(seq "$REPS"); do
+		for k in bench-base bench-series; do
+			"$TOP/bench/boottime.py" "$OBJ/$k/arch/x86/boot/bzImage" \
+				"$BUILD/initramfs-$k.cpio.gz" $sc $extra >>"$BUILD/bench-$k-$sc" ||
+				die "$k $sc run $r failed"
+		done
+	done
+	b=$(median <"$BUILD/bench-bench-base-$sc")
+	s=$(median <"$BUILD/bench-bench-series-$sc")
+	printf '%-11s base %s  series %s  ratio series/base %s\n' "$sc" "$b" "$s" \
+		"$(awk -v b="$b" -v s="$s" 'BEGIN { printf "%.3f", s / b }')"
+done
+
+echo "== PAMT reset on the simulated erratum platform (test kernel, QEMU/TCG)"
+LOG=$LOGS/bench-sim.log
+"$TOP/scripts/qemu-run.sh" "$OBJ/test/arch/x86/boot/bzImage" "$BUILD/initramfs-test.cpio.gz" \
+	"$LOG" 120 "memmap=4M\$0x40000000 tdx_sim=0x40000000,bench tdxtest=boot" ||
+	die "the simulated platform did not boot (log: $LOG)"
+grep -a "tdx_sim: bench:" "$LOG" | sed 's/^\[[^]]*\] //' || die "no figures in $LOG"
+
+echo "== clearbench on this machine's CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2-)"
+gcc -O2 -Wall -o "$BUILD/clearbench" "$TOP/bench/clearbench.c"
+"$BUILD/clearbench" "${CLEAR_MIB:-1024}"

@@ -1,0 +1,90 @@
+# SPDX-License-Identifier: GPL-2.0
+# Repetition, odd orders and bad input, on the simulated erratum platform
+# with the Rust sample loaded unless said otherwise.
+
+SIM_ON="$SIM_MEM tdx_sim=$SIM_ADDR tdxsample=load"
+
+# count TEXT: how many lines of the log contain TEXT.
+count() { grep -acF -- "$1" "$LOG"; }
+
+# Ten kexecs in a row, every kernel checking the reset memory, then kdump
+# from the last one.
+test_chain_kexec_kdump() {
+	local m n=10 k
+	m=$(new_marker)
+	boot chain 600 "$SIM_ON crashkernel=384M tdxtest=chain tdxchain=$((n + 1)) tdxmarker=$m" || return 1
+	for k in $(seq 2 $((n + 1))); do
+		expect "TDXTEST[$k]: scenario chain stage $k" || return 1
+	done
+	[ "$(count "tdx_sim: verdict: pamt zeroed")" = $((n + 1)) ] &&
+	[ "$(count "tdx_sim: verdict: user zeroed")" = $((n + 1)) ] ||
+		{ problem "not $((n + 1)) kernels found the memory zeroed"; return 1; }
+	[ "$(count "tdx_sim: verdict: pamt NOT zeroed")" = 0 ] || { problem "memory not zeroed"; return 1; }
+	expect "TDXTEST[capture]: vmcore dmesg has marker $m" &&
+	expect "TDXTEST[capture]: DONE" &&
+	clean_log 'sysrq triggered crash'
+}
+
+# kdump from a kernel that was itself started by kexec.
+test_kexec_then_kdump() {
+	local m
+	m=$(new_marker)
+	boot kexec_kdump 240 "$SIM_ON crashkernel=384M tdxtest=kexec_kdump tdxmarker=$m" &&
+	expect_after "TDXTEST[2]: crashing" "tdx_sim: verdict: pamt zeroed" &&
+	expect_after "TDXTEST[2]: crashing" "tdx_sim: verdict: user zeroed" &&
+	expect "TDXTEST[capture]: vmcore dmesg has marker $m" &&
+	expect "TDXTEST[capture]: DONE" &&
+	clean_log 'sysrq triggered crash'
+}
+
+# kexec -p, kexec -p -u, crash: no capture kernel starts, the panic reboots.
+test_kdump_unloaded() {
+	boot kdump_unloaded 120 "$SIM_ON crashkernel=384M tdxtest=kdump_unloaded" &&
+	expect "TDXTEST[1]: crashing with no crash kernel" &&
+	expect "Kernel panic - not syncing: sysrq triggered crash" &&
+	! grep -qa "TDXTEST\[capture\]" "$LOG" || { problem "a capture kernel ran"; return 1; }
+	clean_log 'sysrq triggered crash|Kernel panic|Call Trace:|Rebooting in|---\[ end Kernel panic'
+}
+
+# kexec -l, kexec -u, then a normal kexec.
+test_kexec_unload() {
+	local m
+	m=$(new_marker)
+	boot kexec_unload 120 "$SIM_ON tdxtest=kexec_unload tdxmarker=$m" &&
+	expect "TDXTEST[1]: refused: kexec -e after kexec -u" &&
+	expect_after "kexec_core: Starting new kernel" "TDXTEST[2]: second kernel has marker $m" &&
+	clean_log
+}
+
+# Bad input through both system calls: each refused with nothing loaded,
+# then the same boot performs a good kexec.
+test_bad_input() {
+	local m what
+	m=$(new_marker)
+	boot bad_input 120 "$SIM_ON tdxtest=bad_input tdxmarker=$m" || return 1
+	for what in "non-kernel file" "truncated bzImage" "missing initrd" "oversized command line"; do
+		expect "TDXTEST[1]: refused: -c $what" && expect "TDXTEST[1]: refused: -s $what" || return 1
+	done
+	expect "TDXTEST[1]: refused: kexec -e with nothing loaded" &&
+	expect_after "kexec_core: Starting new kernel" "TDXTEST[2]: second kernel has marker $m" &&
+	expect_after "kexec_core: Starting new kernel" "tdx_sim: verdict: user zeroed" &&
+	clean_log
+}
+
+# A memory reset handler that fails, registered before the sample's: the
+# failure is logged once, the sample still resets its memory and the PAMT
+# is reset.  Before that, two threads register and unregister a handler
+# 1000 times each, with lockdep on, and leave the chain as it was.
+test_notifier_edge_cases() {
+	local m
+	m=$(new_marker)
+	boot notifier 300 "$SIM_MEM tdx_sim=$SIM_ADDR,failuser,stress tdxsample=load tdxtest=kexec_load tdxmarker=$m" &&
+	expect "tdx_sim: stress: 2 x 1000 register/unregister cycles, chain intact" || return 1
+	# Logged once by the first kernel; the second kernel does not kexec.
+	[ "$(count "tdx_sim: test user failed to reset its memory")" = 1 ] ||
+		{ problem "the failure was not logged exactly once"; return 1; }
+	expect_after "tdx_sim: test user failed to reset its memory" "rust_tdx_reset: reset 2097152 bytes" &&
+	expect_after "kexec_core: Starting new kernel" "tdx_sim: verdict: pamt zeroed" &&
+	expect_after "kexec_core: Starting new kernel" "tdx_sim: verdict: user zeroed" &&
+	clean_log
+}
