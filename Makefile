@@ -22,9 +22,11 @@ build: worktree
 initramfs: build
 	@$(S)/mkinitramfs.sh build/obj/test $(INITRD)
 
+DEMO := kexec_load kdump_load sim_kexec_load sim_kdump_load
 demo: initramfs
-	@tests/run.sh kexec_load kdump_load
-	@echo "Serial logs: build/logs/kexec_load.log build/logs/kdump_load.log"
+	@tests/run.sh $(DEMO)
+	@echo "What the kernels reported (serial logs: $(DEMO:%=build/logs/%.log)):"
+	@for t in $(DEMO); do echo "  $$t:"; grep -ahE 'TDXTEST\[(2|capture)\]: (second|vmcore|makedumpfile)|tdx_sim: (TDX host|verdict)|rust_tdx_reset: reset' build/logs/$$t.log | sed 's/^\[[ 0-9.]*\] //; s/^/    /'; done
 
 # Everything: the QEMU tests and the quality gates.  Last line: N passed, N failed.
 check: initramfs

@@ -105,7 +105,6 @@ gate_matrix() {
 	done
 	export TOOLCHAIN=gcc
 	. "$TOP/scripts/lib.sh"
-	SRC=$BUILD/src-gates
 	"$TOP/scripts/config-kernel.sh" "$OBJ/gcc" tinyconfig "$TOP/config/test.config" \
 		"$TOP/config/tdx-host.config" "$TOP/config/matrix/gcc-norust.config" || return 1
 	kmake "$OBJ/gcc" -s bzImage >"$LOGS/gate-matrix-gcc.log" 2>&1 ||
@@ -125,7 +124,6 @@ gate_warnings() {
 	local f out bad=0
 	export TOOLCHAIN=gcc
 	. "$TOP/scripts/lib.sh"
-	SRC=$BUILD/src-gates
 	checkout HEAD
 	[ -f "$OBJ/gcc/vmlinux" ] || { echo "build the matrix first"; return 1; }
 	for f in $(touched_objs gcc); do
@@ -146,7 +144,6 @@ gate_distro() {
 	local cfg o=$OBJ/distro f
 	export TOOLCHAIN=gcc
 	. "$TOP/scripts/lib.sh"
-	SRC=$BUILD/src-gates
 	cfg=$BUILD/config.amd64_none_amd64
 	dpkg-deb --fsys-tarfile "$CACHE/$BASE_CFG_DEB" |
 		tar -xO ./usr/src/linux-config-6.12/config.amd64_none_amd64.xz | xz -d >"$cfg"
