@@ -98,7 +98,8 @@ gate_matrix() {
 	checkout HEAD
 	for m in $MATRIX; do
 		"$TOP/scripts/config-kernel.sh" "$OBJ/matrix" tinyconfig "$TOP/config/test.config" \
-			"$TOP/config/tdx-host.config" "$TOP/config/matrix/$m.config" || return 1
+			"$TOP/config/tdx-host.config" "$TOP/config/matrix/common.config" \
+			"$TOP/config/matrix/$m.config" || return 1
 		kmake "$OBJ/matrix" -s bzImage modules >"$LOGS/gate-matrix-$m.log" 2>&1 ||
 			{ echo "$m does not build"; grep -E 'error' "$LOGS/gate-matrix-$m.log" | head -10; return 1; }
 		echo "$m builds"

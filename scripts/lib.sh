@@ -34,6 +34,8 @@ KMAKE_RUST=(RUSTC=/usr/bin/rustc HOSTRUSTC=/usr/bin/rustc
 	    RUSTDOC=/usr/bin/rustdoc RUSTFMT=/usr/bin/rustfmt
 	    CLIPPY_DRIVER=/usr/bin/clippy-driver BINDGEN=/usr/local/bin/bindgen)
 KMAKE_LLVM=(LLVM=-19 "CC=ccache clang-19")
+# Paths relative to the checkout, so a fresh clone elsewhere hits the cache.
+export CCACHE_BASEDIR=$TOP CCACHE_NOHASHDIR=1
 
 # TOOLCHAIN=gcc builds with GCC and without Rust, as Debian builds its kernel.
 if [ "${TOOLCHAIN:-llvm}" = gcc ]; then
