@@ -33,7 +33,7 @@ build bench-series HEAD "$TOP/config/test.config" "$TOP/config/tdx-host.config"
 
 echo "== kexec and kdump hand-over under QEMU/TCG, $REPS runs each, seconds (median)"
 for sc in kexec_load kdump_load; do
-	extra=$([ $sc = kdump_load ] && echo crashkernel=384M)
+	extra=; [ $sc = kdump_load ] && extra=crashkernel=384M
 	for k in bench-base bench-series; do : >"$BUILD/bench-$k-$sc"; done
 	for r in $(seq "$REPS"); do
 		for k in bench-base bench-series; do
