@@ -11,9 +11,7 @@
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-git -C "$WORK" -c core.abbrev=12 -c diff.algorithm=myers -c diff.renames=true \
-	format-patch -q --zero-commit --no-signature --full-index \
-	-o "$tmp" "$BASE_TAG..HEAD"
+format_series "$tmp" "$BASE_TAG..HEAD"
 
 find "$TOP/series" -name '[0-9][0-9][0-9][0-9]-*.patch' ! -name '0000-*' -delete
 cp "$tmp"/*.patch "$TOP/series/" 2>/dev/null || true

@@ -53,8 +53,7 @@ gate_export() {
 		{ echo "series/ does not give the work tree's tree (export first?)"; return 1; }
 	head=$(git -C "$tmp/wt" rev-parse HEAD)
 	mkdir "$tmp/out"
-	git -C "$WORK" -c core.abbrev=12 -c diff.algorithm=myers -c diff.renames=true \
-		format-patch -q --zero-commit --no-signature --full-index -o "$tmp/out" "$BASE_TAG..$head"
+	format_series "$tmp/out" "$BASE_TAG..$head"
 	for p in $(series_patches); do
 		cmp -s "$tmp/out/$p" "$TOP/series/$p" ||
 			{ echo "$p: export is not byte-identical"; diff -u "$TOP/series/$p" "$tmp/out/$p" | head; return 1; }
@@ -62,12 +61,10 @@ gate_export() {
 	echo "$(nr_patches) patches round-trip byte-identical"
 }
 
-# build_config NAME BASE FRAGMENT...: configure and build in build/obj/NAME.
-build_config() {
-	local name=$1 base=$2; shift 2
-	"$TOP/scripts/config-kernel.sh" "$OBJ/$name" "$base" "$@" || return 1
-	kmake "$OBJ/$name" -s bzImage modules >"$LOGS/gate-$name.log" 2>&1 ||
-		{ grep -E 'error|Error' "$LOGS/gate-$name.log" | head -20; return 1; }
+# use_gcc: from here on build with GCC and without Rust.
+use_gcc() {
+	export TOOLCHAIN=gcc
+	. "$TOP/scripts/lib.sh"
 }
 
 gate_bisect() {
@@ -105,8 +102,7 @@ gate_matrix() {
 			{ echo "$m does not build"; grep -E 'error' "$LOGS/gate-matrix-$m.log" | head -10; return 1; }
 		echo "$m builds"
 	done
-	export TOOLCHAIN=gcc
-	. "$TOP/scripts/lib.sh"
+	use_gcc
 	"$TOP/scripts/config-kernel.sh" "$OBJ/gcc" tinyconfig "$TOP/config/test.config" \
 		"$TOP/config/tdx-host.config" "$TOP/config/matrix/gcc-norust.config" || return 1
 	kmake "$OBJ/gcc" -s bzImage >"$LOGS/gate-matrix-gcc.log" 2>&1 ||
@@ -124,8 +120,7 @@ touched_objs() {
 
 gate_warnings() {
 	local f objs out bad=0
-	export TOOLCHAIN=gcc
-	. "$TOP/scripts/lib.sh"
+	use_gcc
 	checkout HEAD
 	[ -f "$OBJ/gcc/vmlinux" ] || { echo "build the matrix first"; return 1; }
 	objs=$(touched_objs gcc)
@@ -145,8 +140,7 @@ gate_warnings() {
 
 gate_distro() {
 	local cfg o=$OBJ/distro f
-	export TOOLCHAIN=gcc
-	. "$TOP/scripts/lib.sh"
+	use_gcc
 	cfg=$BUILD/config.amd64_none_amd64
 	dpkg-deb --fsys-tarfile "$CACHE/$BASE_CFG_DEB" |
 		tar -xO ./usr/src/linux-config-6.12/config.amd64_none_amd64.xz | xz -d >"$cfg"

@@ -50,6 +50,13 @@ git_id() {
 	git -c user.name="$PROJECT_NAME" -c user.email="$PROJECT_EMAIL" "$@"
 }
 
+# format_series OUTDIR RANGE: the work tree's commits in RANGE as patches,
+# the same bytes for the same commits.
+format_series() {
+	git -C "$WORK" -c core.abbrev=12 -c diff.algorithm=myers -c diff.renames=true \
+		format-patch -q --zero-commit --no-signature --full-index -o "$1" "$2"
+}
+
 # kmake OBJDIR [make args...]: run Kbuild from the build checkout.
 kmake() {
 	local o=$1; shift
