@@ -11,11 +11,15 @@ name=${1:-test}
 o=$OBJ/$name
 mkdir -p "$LOGS"
 
-shopt -s nullglob
-"$TOP/scripts/checkout.sh" HEAD "$TOP"/test-patches/*.patch
-
+# The test-only patches and the TDX options apply on top of the series; with
+# series/ empty this is the base kernel.
 frags=("$TOP/config/test.config")
-[ -n "$(git -C "$WORK" rev-list "$BASE_TAG..HEAD")" ] && frags+=("$TOP/config/tdx-host.config")
+test_patches=()
+if series_applied; then
+	frags+=("$TOP/config/tdx-host.config")
+	test_patches=("$TOP"/test-patches/*.patch)
+fi
+"$TOP/scripts/checkout.sh" HEAD "${test_patches[@]}"
 
 kmake "$o" -s rustavailable >/dev/null 2>"$LOGS/rustavailable.log" ||
 	die "Rust is not available to Kbuild: $(cat "$LOGS/rustavailable.log")"

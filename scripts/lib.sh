@@ -50,6 +50,9 @@ git_id() {
 	git -c user.name="$PROJECT_NAME" -c user.email="$PROJECT_EMAIL" "$@"
 }
 
+# series_applied: the work tree has commits after the base.
+series_applied() { [ -n "$(git -C "$WORK" rev-list "$BASE_TAG..HEAD")" ]; }
+
 # format_series OUTDIR RANGE: the work tree's commits in RANGE as patches,
 # the same bytes for the same commits.
 format_series() {

@@ -2,7 +2,11 @@
 # The quality gates of scripts/gates.sh as tests, and the Rust style gates
 # on the test kernel's checkout.
 
-gate() { "$TOP/scripts/gates.sh" "$1" 2>&1 | sed 's/^/  /'; return "${PIPESTATUS[0]}"; }
+gate() {
+	needs_series || return
+	"$TOP/scripts/gates.sh" "$1" 2>&1 | sed 's/^/  /'
+	return "${PIPESTATUS[0]}"
+}
 
 test_gate_checkpatch() { gate checkpatch; }
 test_gate_export() { gate export; }

@@ -15,6 +15,10 @@ SPLAT='WARNING:|BUG:|Oops|general protection fault|Kernel panic|possible recursi
 
 problem() { echo "  FAIL: $*"; return 1; }
 
+# needs_series || return: skip (status $SKIP) when series/ is empty.
+SKIP=77
+needs_series() { series_applied || return $SKIP; }
+
 new_marker() { echo "m$(head -c 6 /dev/urandom | od -An -tx1 | tr -d ' \n')"; }
 
 # boot NAME TIMEOUT CMDLINE...: run one scenario, its log in $LOG.

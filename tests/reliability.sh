@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # Repetition, odd orders and bad input, on the simulated erratum platform
-# with the Rust sample loaded unless said otherwise.
+# with the Rust sample loaded, so they need the series.
 
 SIM_ON="$SIM_MEM tdx_sim=$SIM_ADDR tdxsample=load"
 
@@ -11,6 +11,7 @@ count() { grep -acF -- "$1" "$LOG"; }
 # from the last one.
 test_chain_kexec_kdump() {
 	local m n=10 k
+	needs_series || return
 	m=$(new_marker)
 	boot chain 600 "$SIM_ON crashkernel=384M tdxtest=chain tdxchain=$((n + 1)) tdxmarker=$m" || return 1
 	for k in $(seq 2 $((n + 1))); do
@@ -28,6 +29,7 @@ test_chain_kexec_kdump() {
 # kdump from a kernel that was itself started by kexec.
 test_kexec_then_kdump() {
 	local m
+	needs_series || return
 	m=$(new_marker)
 	boot kexec_kdump 240 "$SIM_ON crashkernel=384M tdxtest=kexec_kdump tdxmarker=$m" &&
 	expect_after "TDXTEST[2]: crashing" "tdx_sim: verdict: pamt zeroed" &&
@@ -39,6 +41,7 @@ test_kexec_then_kdump() {
 
 # kexec -p, kexec -p -u, crash: no capture kernel starts, the panic reboots.
 test_kdump_unloaded() {
+	needs_series || return
 	boot kdump_unloaded 120 "$SIM_ON crashkernel=384M tdxtest=kdump_unloaded" &&
 	expect "TDXTEST[1]: crashing with no crash kernel" &&
 	expect "Kernel panic - not syncing: sysrq triggered crash" &&
@@ -49,6 +52,7 @@ test_kdump_unloaded() {
 # kexec -l, kexec -u, then a normal kexec.
 test_kexec_unload() {
 	local m
+	needs_series || return
 	m=$(new_marker)
 	boot kexec_unload 120 "$SIM_ON tdxtest=kexec_unload tdxmarker=$m" &&
 	expect "TDXTEST[1]: refused: kexec -e after kexec -u" &&
@@ -60,6 +64,7 @@ test_kexec_unload() {
 # then the same boot performs a good kexec.
 test_bad_input() {
 	local m what
+	needs_series || return
 	m=$(new_marker)
 	boot bad_input 120 "$SIM_ON tdxtest=bad_input tdxmarker=$m" || return 1
 	for what in "non-kernel file" "truncated bzImage" "missing initrd" "oversized command line"; do
@@ -77,6 +82,7 @@ test_bad_input() {
 # 1000 times each, with lockdep on, and leave the chain as it was.
 test_notifier_edge_cases() {
 	local m
+	needs_series || return
 	m=$(new_marker)
 	boot notifier 300 "$SIM_MEM tdx_sim=$SIM_ADDR,failuser,stress tdxsample=load tdxtest=kexec_load tdxmarker=$m" &&
 	expect "tdx_sim: stress: 2 x 1000 register/unregister cycles, chain intact" || return 1

@@ -7,6 +7,7 @@
 # sim_test NAME SCENARIO SIM-OPTIONS VERDICT EXTRA-CMDLINE
 sim_test() {
 	local name=$1 scenario=$2 opts=$3 verdict=$4 extra=${5:-} m next
+	needs_series || return
 	m=$(new_marker)
 	case $scenario in
 	kexec_*) next="kexec_core: Starting new kernel" ;;
@@ -38,6 +39,7 @@ test_sim_noerratum() { sim_test sim_noerratum kexec_load ",noerratum" "NOT zeroe
 # memory keeps the pattern while the PAMT is reset.
 test_sim_sample_unloaded() {
 	local m
+	needs_series || return
 	m=$(new_marker)
 	boot sim_sample_unloaded 120 "$SIM_MEM tdx_sim=$SIM_ADDR tdxsample=unload tdxtest=kexec_load tdxmarker=$m" &&
 	expect_after "rust_tdx_reset: manages" "rust_tdx_reset: unregistered" &&
