@@ -28,7 +28,8 @@ demo: initramfs
 	@echo "What the kernels reported (serial logs: $(DEMO:%=build/logs/%.log)):"
 	@for t in $(DEMO); do echo "  $$t:"; grep -sahE 'TDXTEST\[(2|capture)\]: (second|vmcore|makedumpfile)|tdx_sim: (TDX host|verdict)|rust_tdx_reset: reset' build/logs/$$t.log | sed 's/^\[[ 0-9.]*\] //; s/^/    /'; done
 
-# Everything: the QEMU tests and the quality gates.  Last line: N passed, N failed.
+# Everything: the QEMU tests and the quality gates.
+# Last line: N passed, N failed, N skipped.
 check: initramfs
 	@tests/run.sh
 
