@@ -37,10 +37,10 @@ test_rust_doctests() {
 	echo "$out" | grep -qE 'Ran [1-9][0-9]* tests' ||
 		{ echo "$out" | tail -5; problem "no KUnit tests ran"; return 1; }
 	echo "  $(echo "$out" | grep -E 'Ran [0-9]+ tests')"
-	# The doctests of the series' Rust code, by name, once it has them.
+	# The doctests the series adds, by name, once it is applied.
+	series_applied || return 0
 	local t
 	for t in $DOCTESTS; do
-		[ -f "$SRC/rust/kernel/${t%_rs_*}.rs" ] || continue
 		grep -qaE "^\[[ 0-9.]+\] +ok [0-9]+ rust_doctest_kernel_$t[[:space:]]*\$" "$LOG" ||
 			problem "doctest $t did not pass" || return 1
 	done
