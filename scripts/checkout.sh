@@ -25,7 +25,7 @@ unset GIT_INDEX_FILE
 
 if [ "$(git -C "$SRC" rev-parse HEAD^{tree})" != "$tree" ]; then
 	if [ $# -gt 0 ]; then
-		export GIT_AUTHOR_DATE="2026-11-14T12:56:00Z" GIT_COMMITTER_DATE="2026-11-14T12:56:00Z"
+		export GIT_AUTHOR_DATE=$FIXED_DATE GIT_COMMITTER_DATE=$FIXED_DATE
 		rev=$(git_id -C "$WORK" commit-tree "$tree" -p "$rev" -m "test-only patches")
 	fi
 	git -C "$SRC" checkout -q --detach "$rev"

@@ -18,6 +18,10 @@ BASE_TAG=base-${BASE_KVER}
 
 BINDGEN_VERSION=0.73.2
 
+# The date of the commits the harness makes itself (base, test-only tree),
+# so that they are the same objects on every machine.
+FIXED_DATE=2026-11-14T12:56:00Z
+
 # The one identity every commit of the series is made with.
 PROJECT_NAME="TDX Host Kexec Project"
 PROJECT_EMAIL="tdx-host-kexec@lists.invalid"

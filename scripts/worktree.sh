@@ -29,7 +29,7 @@ kv=$(make -s -C "$WORK" kernelversion)
 
 # Fixed dates make the base commit, and with --committer-date-is-author-date
 # every series commit, the same object on every machine.
-export GIT_AUTHOR_DATE="2026-11-14T12:56:00Z" GIT_COMMITTER_DATE="2026-11-14T12:56:00Z"
+export GIT_AUTHOR_DATE=$FIXED_DATE GIT_COMMITTER_DATE=$FIXED_DATE
 cd "$WORK"
 git init -q -b main
 git config core.abbrev 12
