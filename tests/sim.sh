@@ -48,3 +48,24 @@ test_sim_sample_unloaded() {
 	! grep -qa "rust_tdx_reset: reset" "$LOG" || problem "the handler of the unloaded sample ran"
 	clean_log
 }
+
+# Kexec jump (preserve_context): the first kernel jumps to a second one
+# confined to the crash kernel region and back.  Nothing is reset on the
+# way (the sample's handler does not run, the first kernel's memory keeps
+# the pattern when it resumes); a normal kexec from the resumed kernel
+# then resets both.
+test_sim_kexec_jump() {
+	local m resumed="TDXTEST[1]: resumed after kexec jump"
+	needs_series || return
+	m=$(new_marker)
+	boot sim_kexec_jump 240 "$SIM_MEM tdx_sim=$SIM_ADDR tdxsample=load crashkernel=384M nr_cpus=1 tdxtest=kexec_jump tdxmarker=$m" &&
+	expect_after "TDXTEST[2]: second kernel has marker $m" "$resumed" &&
+	expect_after "$resumed" "tdx_sim: verdict: pamt NOT zeroed" &&
+	expect_after "$resumed" "tdx_sim: verdict: user NOT zeroed" &&
+	expect_after "TDXTEST[1]: kexec -e into stage 3" "rust_tdx_reset: reset 2097152 bytes at 0x40200000" &&
+	{ [ "$(grep -ac "rust_tdx_reset: reset" "$LOG")" = 1 ] || problem "the sample's handler ran more than once"; } &&
+	expect_after "kexec_core: Starting new kernel" "tdx_sim: verdict: pamt zeroed" &&
+	expect_after "kexec_core: Starting new kernel" "tdx_sim: verdict: user zeroed" &&
+	expect "TDXTEST[3]: third kernel has marker $m" &&
+	clean_log
+}
