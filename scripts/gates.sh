@@ -8,6 +8,8 @@
 #		it is byte-identical, with the same tree
 #   bisect	every prefix of series/ builds the test configuration
 #   matrix	the series builds in the configurations of the matrix
+#		(bisect and matrix also fail on a warning in a file of the
+#		series, headers included)
 #   warnings	no new W=1 warnings in the C files the series touches
 #   distro	Debian's amd64 config takes INTEL_TDX_HOST=y with kexec and
 #		kdump, only with the series, and the touched files build
@@ -25,6 +27,26 @@ nr_patches() { series_patches | wc -l; }
 
 # checkout REV: point build/src-gates at REV of the work tree.
 checkout() { "$TOP/scripts/checkout.sh" "$1"; }
+
+# series_warnings LOG: the compiler warnings in the build log LOG that point
+# into a file the series touches (a header of the series warns in every file
+# that includes it); rustc names the file on a "-->" line.
+series_warnings() {
+	local re
+	re=$(git -C "$WORK" diff --name-only "$BASE_TAG..HEAD" | sed 's/[.]/\\./g' | paste -sd'|')
+	grep -E "(^|/)($re):[0-9]+:[0-9]+: warning:|^ *--> (.*/)?($re):[0-9]+:[0-9]+$" "$1" | sort -u
+}
+
+# build_clean OBJ LOG WHAT [make args]: build, then fail on errors and on
+# warnings from the series' files.
+build_clean() {
+	local o=$1 log=$2 what=$3 w
+	shift 3
+	kmake "$o" -s "$@" >"$log" 2>&1 ||
+		{ echo "$what does not build"; grep -E 'error' "$log" | head -10; return 1; }
+	w=$(series_warnings "$log")
+	[ -z "$w" ] || { echo "$what: warnings in the series' files (log: $log)"; echo "$w" | head -10; return 1; }
+}
 
 gate_checkpatch() {
 	local ignore bad=0 p out
@@ -80,9 +102,9 @@ gate_bisect() {
 		"$TOP/scripts/config-kernel.sh" $([ "$i" = "$n" ] || echo --lenient) \
 			"$OBJ/bisect" tinyconfig "$TOP/config/test.config" "$TOP/config/tdx-host.config" ||
 			return 1
-		kmake "$OBJ/bisect" -s bzImage modules >"$LOGS/gate-bisect-$i.log" 2>&1 ||
-			{ echo "patch $i/$n does not build: $(git -C "$WORK" log -1 --format=%s "$rev")"
-			  grep -E 'error' "$LOGS/gate-bisect-$i.log" | head -10; return 1; }
+		build_clean "$OBJ/bisect" "$LOGS/gate-bisect-$i.log" \
+			"patch $i/$n ($(git -C "$WORK" log -1 --format=%s "$rev"))" bzImage modules ||
+			return 1
 		echo "patch $i/$n builds: $(git -C "$WORK" log -1 --format=%s "$rev")"
 	done
 }
@@ -98,15 +120,13 @@ gate_matrix() {
 		"$TOP/scripts/config-kernel.sh" "$OBJ/matrix" tinyconfig "$TOP/config/test.config" \
 			"$TOP/config/tdx-host.config" "$TOP/config/matrix/common.config" \
 			"$TOP/config/matrix/$m.config" || return 1
-		kmake "$OBJ/matrix" -s bzImage modules >"$LOGS/gate-matrix-$m.log" 2>&1 ||
-			{ echo "$m does not build"; grep -E 'error' "$LOGS/gate-matrix-$m.log" | head -10; return 1; }
+		build_clean "$OBJ/matrix" "$LOGS/gate-matrix-$m.log" "$m" bzImage modules || return 1
 		echo "$m builds"
 	done
 	use_gcc
 	"$TOP/scripts/config-kernel.sh" "$OBJ/gcc" tinyconfig "$TOP/config/test.config" \
 		"$TOP/config/tdx-host.config" "$TOP/config/matrix/gcc-norust.config" || return 1
-	kmake "$OBJ/gcc" -s bzImage >"$LOGS/gate-matrix-gcc.log" 2>&1 ||
-		{ echo "gcc-norust does not build"; grep -E 'error' "$LOGS/gate-matrix-gcc.log" | head; return 1; }
+	build_clean "$OBJ/gcc" "$LOGS/gate-matrix-gcc.log" gcc-norust bzImage || return 1
 	echo "gcc-norust builds"
 }
 
