@@ -28,13 +28,17 @@ nr_patches() { series_patches | wc -l; }
 # checkout REV: point build/src-gates at REV of the work tree.
 checkout() { "$TOP/scripts/checkout.sh" "$1"; }
 
+# series_files [PATHSPEC...]: the files the series touches.
+series_files() { git -C "$WORK" diff --name-only "$BASE_TAG..HEAD" -- "$@"; }
+
 # series_warnings LOG: the compiler warnings in the build log LOG that point
 # into a file the series touches (a header of the series warns in every file
 # that includes it); rustc names the file on a "-->" line.
 series_warnings() {
 	local re
-	re=$(git -C "$WORK" diff --name-only "$BASE_TAG..HEAD" | sed 's/[.]/\\./g' | paste -sd'|')
-	grep -E "(^|/)($re):[0-9]+:[0-9]+: warning:|^ *--> (.*/)?($re):[0-9]+:[0-9]+$" "$1" | sort -u
+	re=$(series_files | sed 's/[.]/\\./g' | paste -sd'|')
+	{ grep -E "(^|/)($re):[0-9]+:[0-9]+: warning:|^ *--> (.*/)?($re):[0-9]+:[0-9]+$" "$1" || true; } |
+		sort -u
 }
 
 # build_clean OBJ LOG WHAT [make args]: build, then fail on errors and on
@@ -90,22 +94,23 @@ use_gcc() {
 }
 
 gate_bisect() {
-	local i n revs rev
+	local i n revs rev subject
 	n=$(nr_patches)
 	mapfile -t revs < <(git -C "$WORK" rev-list --reverse "$BASE_TAG..HEAD")
 	[ ${#revs[@]} = "$n" ] || { echo "work tree has ${#revs[@]} commits, series/ $n"; return 1; }
 	for i in $(seq 1 "$n"); do
 		rev=${revs[$((i - 1))]}
 		checkout "$rev"
+		subject=$(git -C "$WORK" log -1 --format=%s "$rev")
 		# Each prefix takes what options it has; the last one is the
 		# whole series with the verified test configuration.
 		"$TOP/scripts/config-kernel.sh" $([ "$i" = "$n" ] || echo --lenient) \
 			"$OBJ/bisect" tinyconfig "$TOP/config/test.config" "$TOP/config/tdx-host.config" ||
 			return 1
 		build_clean "$OBJ/bisect" "$LOGS/gate-bisect-$i.log" \
-			"patch $i/$n ($(git -C "$WORK" log -1 --format=%s "$rev"))" bzImage modules ||
+			"patch $i/$n ($subject)" bzImage modules ||
 			return 1
-		echo "patch $i/$n builds: $(git -C "$WORK" log -1 --format=%s "$rev")"
+		echo "patch $i/$n builds: $subject"
 	done
 }
 
@@ -132,7 +137,7 @@ gate_matrix() {
 
 # The C files of the series that the GCC configuration builds.
 touched_objs() {
-	git -C "$WORK" diff --name-only "$BASE_TAG..HEAD" -- '*.c' '*.S' |
+	series_files '*.c' '*.S' |
 		sed 's/\.[cS]$/.o/' | while read -r f; do
 			if [ -f "$OBJ/$1/$(dirname "$f")/.$(basename "$f").cmd" ]; then echo "$f"; fi
 		done
@@ -179,7 +184,7 @@ gate_distro() {
 	echo "with the series: $(grep -E '^CONFIG_(INTEL_TDX_HOST|KEXEC|KEXEC_FILE|CRASH_DUMP)=' "$o/.config" | paste -sd' ')"
 	kmake "$o" -s prepare >"$LOGS/gate-distro.log" 2>&1 || { tail "$LOGS/gate-distro.log"; return 1; }
 	# Every C and assembly file of the series but the Rust helpers.
-	for f in $(git -C "$WORK" diff --name-only "$BASE_TAG..HEAD" -- '*.c' '*.S' ':!rust/' | sed 's/\.[cS]$/.o/'); do
+	for f in $(series_files '*.c' '*.S' ':!rust/' | sed 's/\.[cS]$/.o/'); do
 		kmake "$o" -s "$f" >>"$LOGS/gate-distro.log" 2>&1 ||
 			{ echo "$f does not build with Debian's config"; tail "$LOGS/gate-distro.log"; return 1; }
 		echo "$f builds with Debian's config"

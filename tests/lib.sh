@@ -33,6 +33,9 @@ boot() {
 # expect TEXT: the log has a line containing TEXT.
 expect() { grep -qF -- "$1" "$LOG" || problem "not in the log: '$1'"; }
 
+# count TEXT: how many lines of the log contain TEXT.
+count() { grep -acF -- "$1" "$LOG"; }
+
 # expect_after FIRST THEN: THEN is on a line after the first FIRST line.
 expect_after() {
 	awk -v a="$1" -v b="$2" 'index($0, a) && !s { s = 1; next } s && index($0, b) { f = 1 } END { exit !f }' "$LOG" ||

@@ -4,8 +4,6 @@
 
 SIM_ON="$SIM_MEM tdx_sim=$SIM_ADDR tdxsample=load"
 
-# count TEXT: how many lines of the log contain TEXT.
-count() { grep -acF -- "$1" "$LOG"; }
 
 # Ten kexecs in a row, every kernel checking the reset memory, then kdump
 # from the last one.

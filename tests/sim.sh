@@ -63,7 +63,7 @@ test_sim_kexec_jump() {
 	expect_after "$resumed" "tdx_sim: verdict: pamt NOT zeroed" &&
 	expect_after "$resumed" "tdx_sim: verdict: user NOT zeroed" &&
 	expect_after "TDXTEST[1]: kexec -e into stage 3" "rust_tdx_reset: reset 2097152 bytes at 0x40200000" &&
-	{ [ "$(grep -ac "rust_tdx_reset: reset" "$LOG")" = 1 ] || problem "the sample's handler ran more than once"; } &&
+	{ [ "$(count "rust_tdx_reset: reset")" = 1 ] || problem "the sample's handler ran more than once"; } &&
 	expect_after "kexec_core: Starting new kernel" "tdx_sim: verdict: pamt zeroed" &&
 	expect_after "kexec_core: Starting new kernel" "tdx_sim: verdict: user zeroed" &&
 	expect "TDXTEST[3]: third kernel has marker $m" &&
