@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 mkdir -p "$CACHE"
 
-PKGS=(rustc-web rust-web-src rust-web-clippy rustfmt-web
+PKGS=(rustc-web rust-web-src rust-web-clippy rustfmt-web cargo-web
       clang-19 lld-19 llvm-19 libclang-19-dev
       gcc make flex bison bc libelf-dev libssl-dev cpio dwarves xz-utils
       zstd perl python3 kmod git ccache
@@ -29,8 +29,11 @@ fi
 
 if ! /usr/local/bin/bindgen --version 2>/dev/null | grep -qx "bindgen $BINDGEN_VERSION"; then
 	note "installing bindgen-cli $BINDGEN_VERSION from crates.io"
-	command -v cargo >/dev/null || die "cargo is needed to install bindgen-cli"
-	cargo install --locked --quiet --root /usr/local bindgen-cli --version "$BINDGEN_VERSION" \
+	# Debian's cargo and rustc (cargo-web, rustc-web), never a rustup proxy
+	# that may come first on PATH without a toolchain behind it.
+	[ -x /usr/bin/cargo ] || die "/usr/bin/cargo (Debian's cargo-web) is missing"
+	RUSTC=/usr/bin/rustc CARGO_HOME=$CACHE/cargo /usr/bin/cargo install --locked --quiet \
+		--root /usr/local bindgen-cli --version "$BINDGEN_VERSION" \
 		>"$CACHE/bindgen.log" 2>&1 ||
 		die "cargo install bindgen-cli $BINDGEN_VERSION failed (see $CACHE/bindgen.log)"
 fi

@@ -15,6 +15,16 @@ test_gate_matrix() { gate matrix; }
 test_gate_warnings() { gate warnings; }
 test_gate_distro() { gate distro; }
 
+# scripts/deps.sh on a fresh minimal Debian 12 (scripts/fresh-deps.sh).
+test_gate_fresh_deps() {
+	local out rc
+	out=$("$TOP/scripts/fresh-deps.sh" 2>&1)
+	rc=$?
+	echo "$out" | sed 's/^/  /'
+	[ $rc = "$SKIP" ] && SKIP_WHY=$(echo "$out" | sed -n 's/^SKIP: //p')
+	return $rc
+}
+
 # rustfmt on the Rust code of the test kernel's checkout.
 test_gate_rustfmt() {
 	kmake "$OBJ/test" -s rustfmtcheck 2>&1 | tail -20

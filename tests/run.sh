@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # run.sh [--no-gates] [TEST...]: run the named tests (all test_* functions
 # by default) and end with "N passed, N failed, N skipped".  A test is
-# skipped only when it needs the series and series/ is empty.  Exits
-# non-zero on any failure.
+# skipped only when it needs the series and series/ is empty, or when it
+# says why it cannot run here (SKIP_WHY).  Exits non-zero on any failure.
 
 . "$(dirname "$0")/../scripts/lib.sh"
 set +e
@@ -24,14 +24,14 @@ tests=("$@")
 pass=0 fail=0 skip=0
 for t in "${tests[@]}"; do
 	start=$SECONDS
-	LOG=
+	LOG= SKIP_WHY=
 	"test_$t"
 	rc=$?
 	if [ $rc = 0 ]; then
 		echo "PASS $t ($((SECONDS - start))s)"
 		pass=$((pass + 1))
 	elif [ $rc = "$SKIP" ]; then
-		echo "SKIP $t: needs the series, and series/ is empty"
+		echo "SKIP $t: ${SKIP_WHY:-needs the series, and series/ is empty}"
 		skip=$((skip + 1))
 	else
 		echo "FAIL $t ($((SECONDS - start))s)${LOG:+, log: $LOG}"
