@@ -6,8 +6,8 @@
 #    /init: the base kernel (INTEL_TDX_HOST=n) against the series
 #    (INTEL_TDX_HOST=y, not a TDX platform), alternating, REPS times each,
 #    under QEMU/TCG; the ratio of the medians.
-# 2. The simulated erratum platform: how long the PAMT reset took beside a
-#    memset of the same size in the same kernel.
+# 2. The emulated TDX module on an erratum platform: how long the reset of
+#    a real PAMT took beside a memset of the same size in the same kernel.
 # 3. bench/clearbench.c on this CPU: the kernel's MOVDIR64B loop beside the
 #    fastest other ways to clear memory.
 
@@ -48,11 +48,11 @@ for sc in kexec_load kdump_load; do
 		"$(awk -v b="$b" -v s="$s" 'BEGIN { printf "%.3f", s / b }')"
 done
 
-echo "== PAMT reset on the simulated erratum platform (test kernel, QEMU/TCG)"
+echo "== PAMT reset on the emulated TDX module, erratum platform (test kernel, QEMU/TCG)"
 LOG=$LOGS/bench-sim.log
 "$TOP/scripts/qemu-run.sh" "$OBJ/test/arch/x86/boot/bzImage" "$BUILD/initramfs-test.cpio.gz" \
-	"$LOG" 120 "memmap=4M\$0x40000000 tdx_sim=0x40000000,bench tdxtest=boot" ||
-	die "the simulated platform did not boot (log: $LOG)"
+	"$LOG" 120 "memmap=64K\$0x40000000 nohibernate tdx_sim=0x40000000,bench tdxtest=boot" ||
+	die "the emulated TDX platform did not boot (log: $LOG)"
 grep -a "tdx_sim: bench:" "$LOG" | sed 's/^\[[^]]*\] //' || die "no figures in $LOG"
 
 echo "== clearbench on this machine's CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2-)"

@@ -33,6 +33,9 @@ LOGS=$BUILD/logs
 
 JOBS=${JOBS:-3}
 
+# The CPUs QEMU gives every test kernel; each test checks they all came up.
+QEMU_SMP=2
+
 # Debian's rustc and its rust-src, not the rustup toolchain first on PATH.
 KMAKE_RUST=(RUSTC=/usr/bin/rustc HOSTRUSTC=/usr/bin/rustc
 	    RUSTDOC=/usr/bin/rustdoc RUSTFMT=/usr/bin/rustfmt

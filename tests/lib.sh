@@ -1,10 +1,12 @@
 # SPDX-License-Identifier: GPL-2.0
 # Helpers for the QEMU tests.  Sourced by tests/run.sh.
 
-# The simulated TDX platform (test-patches/): 4 MiB kept reserved in every
-# kernel, PAMT in the first half, the Rust sample's memory in the second.
+# The emulated TDX module (test-patches/) keeps its state in 64 KiB that
+# every kernel of a test reserves.  tdx_init() leaves TDX off while
+# hibernation is available: every TDX host boots with nohibernate.
 SIM_ADDR=0x40000000
-SIM_MEM="memmap=4M\$$SIM_ADDR"
+SIM_MEM="memmap=64K\$$SIM_ADDR nohibernate"
+SIM_ON="$SIM_MEM tdx_sim=$SIM_ADDR"
 
 KERNEL=${KERNEL:-$OBJ/test/arch/x86/boot/bzImage}
 INITRD=${INITRD:-$BUILD/initramfs-test.cpio.gz}
@@ -37,18 +39,35 @@ expect() { grep -qF -- "$1" "$LOG" || problem "not in the log: '$1'"; }
 count() { grep -acF -- "$1" "$LOG"; }
 
 # expect_after FIRST THEN: THEN is on a line after the first FIRST line.
-expect_after() {
-	awk -v a="$1" -v b="$2" 'index($0, a) && !s { s = 1; next } s && index($0, b) { f = 1 } END { exit !f }' "$LOG" ||
-		problem "no '$2' after '$1'"
+# expect_after_re FIRST REGEX: the same with an extended regex.
+expect_after() { after "$1" "$2" 0 || problem "no '$2' after '$1'"; }
+expect_after_re() { after "$1" "$2" 1 || problem "no /$2/ after '$1'"; }
+after() {
+	awk -v a="$1" -v b="$2" -v re="$3" 'index($0, a) && !s { s = 1; next }
+		s && (re ? $0 ~ b : index($0, b)) { f = 1 } END { exit !f }' "$LOG"
 }
 
-# clean_log [ALLOWED-REGEX]: no splat but the allowed one, no stage
-# reported a failure, and every stage that started ended as it should: with
-# DONE, or by handing over to the next kernel (kexec -e, crash).
+# all_cpus_up [ONE-CPU-KERNELS]: every kernel brought up all $QEMU_SMP CPUs,
+# but the capture kernels (nr_cpus=1) and as many more as named.
+all_cpus_up() {
+	local all one want
+	all=$(grep -acE "smp: Brought up 1 node, $QEMU_SMP CPUs" "$LOG")
+	one=$(grep -acE 'smp: Brought up 1 node, 1 CPU\b' "$LOG")
+	want=$(($(count 'TDXTEST[capture]: scenario') + ${1:-0}))
+	[ "$one" = "$want" ] && [ "$((all + one))" -gt 0 ] &&
+		[ "$((all + one))" = "$(grep -ac 'smp: Brought up' "$LOG")" ] ||
+		problem "CPUs: $all kernels with $QEMU_SMP, $one with 1 (expected $want)"
+}
+
+# clean_log [ALLOWED-REGEX [ONE-CPU-KERNELS]]: no splat but the allowed
+# one, every kernel brought up every CPU (all_cpus_up), no stage reported
+# a failure, and every stage that started ended as it should: with DONE,
+# or by handing over to the next kernel (kexec -e, crash).
 clean_log() {
 	local allowed=${1:-^\$} splats s
 	splats=$(grep -aE "$SPLAT" "$LOG" | grep -avE "$allowed" || true)
 	[ -z "$splats" ] || { problem "kernel splat: $(echo "$splats" | head -3)"; return; }
+	all_cpus_up "${2:-0}" || return
 	! grep -a 'TDXTEST\[[^]]*\]: FAIL' "$LOG" || { problem "a stage failed"; return; }
 	for s in $(grep -aoE 'TDXTEST\[[^]]*\]: scenario' "$LOG" | sed 's/: scenario//' | sort -u); do
 		grep -qaE "^$(echo "$s" | sed 's/[][]/\\&/g'): (DONE|crashing|kexec -e into)" "$LOG" ||

@@ -1,9 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
-# Repetition, odd orders and bad input, on the simulated erratum platform
-# with the Rust sample loaded, so they need the series.
-
-SIM_ON="$SIM_MEM tdx_sim=$SIM_ADDR tdxsample=load"
-
+# Repetition, odd orders and bad input, on the emulated TDX module of an
+# erratum platform with the Rust sample loaded, so they need the series.
 
 # Ten kexecs in a row, every kernel checking the reset memory, then kdump
 # from the last one.
@@ -11,14 +8,14 @@ test_chain_kexec_kdump() {
 	local m n=10 k
 	needs_series || return
 	m=$(new_marker)
-	boot chain 600 "$SIM_ON crashkernel=384M tdxtest=chain tdxchain=$((n + 1)) tdxmarker=$m" || return 1
+	boot chain 600 "$SIM_ON tdxsample=load crashkernel=384M tdxtest=chain tdxchain=$((n + 1)) tdxmarker=$m" || return 1
 	for k in $(seq 2 $((n + 1))); do
 		expect "TDXTEST[$k]: scenario chain stage $k" || return 1
 	done
-	[ "$(count "tdx_sim: verdict: pamt zeroed")" = $((n + 1)) ] &&
-	[ "$(count "tdx_sim: verdict: user zeroed")" = $((n + 1)) ] ||
-		{ problem "not $((n + 1)) kernels found the memory zeroed"; return 1; }
-	[ "$(count "tdx_sim: verdict: pamt NOT zeroed")" = 0 ] || { problem "memory not zeroed"; return 1; }
+	[ "$(count "tdx_sim: verdict: pamt: 0 of")" = $((n + 1)) ] &&
+	[ "$(count "tdx_sim: verdict: user: 0 of")" = $((n + 1)) ] ||
+		{ problem "not $((n + 1)) kernels found no private line left"; return 1; }
+	[ "$(count "lines still private, first at")" = 0 ] || { problem "private lines left"; return 1; }
 	expect "TDXTEST[capture]: vmcore dmesg has marker $m" &&
 	expect "TDXTEST[capture]: DONE" &&
 	clean_log 'sysrq triggered crash'
@@ -29,9 +26,8 @@ test_kexec_then_kdump() {
 	local m
 	needs_series || return
 	m=$(new_marker)
-	boot kexec_kdump 240 "$SIM_ON crashkernel=384M tdxtest=kexec_kdump tdxmarker=$m" &&
-	expect_after "TDXTEST[2]: crashing" "tdx_sim: verdict: pamt zeroed" &&
-	expect_after "TDXTEST[2]: crashing" "tdx_sim: verdict: user zeroed" &&
+	boot kexec_kdump 240 "$SIM_ON tdxsample=load crashkernel=384M tdxtest=kexec_kdump tdxmarker=$m" &&
+	sim_clean_after "TDXTEST[2]: crashing" pamt user &&
 	expect "TDXTEST[capture]: vmcore dmesg has marker $m" &&
 	expect "TDXTEST[capture]: DONE" &&
 	clean_log 'sysrq triggered crash'
@@ -40,7 +36,7 @@ test_kexec_then_kdump() {
 # kexec -p, kexec -p -u, crash: no capture kernel starts, the panic reboots.
 test_kdump_unloaded() {
 	needs_series || return
-	boot kdump_unloaded 120 "$SIM_ON crashkernel=384M tdxtest=kdump_unloaded" &&
+	boot kdump_unloaded 120 "$SIM_ON tdxsample=load crashkernel=384M tdxtest=kdump_unloaded" &&
 	expect "TDXTEST[1]: crashing with no crash kernel" &&
 	expect "Kernel panic - not syncing: sysrq triggered crash" &&
 	! grep -qa "TDXTEST\[capture\]" "$LOG" || { problem "a capture kernel ran"; return 1; }
@@ -52,7 +48,7 @@ test_kexec_unload() {
 	local m
 	needs_series || return
 	m=$(new_marker)
-	boot kexec_unload 120 "$SIM_ON tdxtest=kexec_unload tdxmarker=$m" &&
+	boot kexec_unload 120 "$SIM_ON tdxsample=load tdxtest=kexec_unload tdxmarker=$m" &&
 	expect "TDXTEST[1]: refused: kexec -e after kexec -u" &&
 	expect_after "kexec_core: Starting new kernel" "TDXTEST[2]: second kernel has marker $m" &&
 	clean_log
@@ -64,13 +60,13 @@ test_bad_input() {
 	local m what
 	needs_series || return
 	m=$(new_marker)
-	boot bad_input 120 "$SIM_ON tdxtest=bad_input tdxmarker=$m" || return 1
+	boot bad_input 120 "$SIM_ON tdxsample=load tdxtest=bad_input tdxmarker=$m" || return 1
 	for what in "non-kernel file" "truncated bzImage" "missing initrd" "oversized command line"; do
 		expect "TDXTEST[1]: refused: -c $what" && expect "TDXTEST[1]: refused: -s $what" || return 1
 	done
 	expect "TDXTEST[1]: refused: kexec -e with nothing loaded" &&
 	expect_after "kexec_core: Starting new kernel" "TDXTEST[2]: second kernel has marker $m" &&
-	expect_after "kexec_core: Starting new kernel" "tdx_sim: verdict: user zeroed" &&
+	sim_clean_after "kexec_core: Starting new kernel" user &&
 	clean_log
 }
 
@@ -82,13 +78,12 @@ test_notifier_edge_cases() {
 	local m
 	needs_series || return
 	m=$(new_marker)
-	boot notifier 300 "$SIM_MEM tdx_sim=$SIM_ADDR,failuser,stress tdxsample=load tdxtest=kexec_load tdxmarker=$m" &&
+	boot notifier 300 "$SIM_ON,failuser,stress tdxsample=load tdxtest=kexec_load tdxmarker=$m" &&
 	expect "tdx_sim: stress: 2 x 1000 register/unregister cycles, chain intact" || return 1
 	# Logged once by the first kernel; the second kernel does not kexec.
 	[ "$(count "tdx_sim: test user failed to reset its memory")" = 1 ] ||
 		{ problem "the failure was not logged exactly once"; return 1; }
-	expect_after "tdx_sim: test user failed to reset its memory" "rust_tdx_reset: reset 2097152 bytes" &&
-	expect_after "kexec_core: Starting new kernel" "tdx_sim: verdict: pamt zeroed" &&
-	expect_after "kexec_core: Starting new kernel" "tdx_sim: verdict: user zeroed" &&
+	expect_after "tdx_sim: test user failed to reset its memory" "rust_tdx_reset: reset 4096 bytes" &&
+	sim_clean_after "kexec_core: Starting new kernel" pamt user &&
 	clean_log
 }
