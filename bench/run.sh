@@ -5,7 +5,8 @@
 # 1. kexec -e to the next kernel's /init, and panic to the capture kernel's
 #    /init: the base kernel (INTEL_TDX_HOST=n) against the series
 #    (INTEL_TDX_HOST=y, not a TDX platform), alternating, REPS times each,
-#    under QEMU/TCG; the ratio of the medians.
+#    under QEMU/TCG on a bare-metal CPU model; the ratio of the medians,
+#    and the spread (min-max) of each.
 # 2. The emulated TDX module on an erratum platform: how long the reset of
 #    a real PAMT took beside a memset of the same size in the same kernel.
 # 3. bench/clearbench.c on this CPU: the kernel's MOVDIR64B loop beside the
@@ -13,7 +14,7 @@
 
 . "$(dirname "$0")/../scripts/lib.sh"
 export SRC=$BUILD/src-gates
-REPS=${REPS:-5}
+REPS=${REPS:-9}
 
 build() {	# build NAME REV FRAGMENT...
 	local name=$1 rev=$2; shift 2
@@ -25,6 +26,7 @@ build() {	# build NAME REV FRAGMENT...
 }
 
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+spread() { sort -n | awk 'NR == 1 { lo = $1 } { hi = $1 } END { print lo "-" hi }'; }
 
 mkdir -p "$LOGS"
 note "building the base kernel and the series' kernel"
@@ -44,7 +46,9 @@ for sc in kexec_load kdump_load; do
 	done
 	b=$(median <"$BUILD/bench-bench-base-$sc")
 	s=$(median <"$BUILD/bench-bench-series-$sc")
-	printf '%-11s base %s  series %s  ratio series/base %s\n' "$sc" "$b" "$s" \
+	printf '%-11s base %s (%s)  series %s (%s)  ratio series/base %s\n' "$sc" \
+		"$b" "$(spread <"$BUILD/bench-bench-base-$sc")" \
+		"$s" "$(spread <"$BUILD/bench-bench-series-$sc")" \
 		"$(awk -v b="$b" -v s="$s" 'BEGIN { printf "%.3f", s / b }')"
 done
 

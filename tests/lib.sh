@@ -35,6 +35,9 @@ boot() {
 # expect TEXT: the log has a line containing TEXT.
 expect() { grep -qF -- "$1" "$LOG" || problem "not in the log: '$1'"; }
 
+# expect_re REGEX: the log has a line matching the extended REGEX.
+expect_re() { grep -qaE -- "$1" "$LOG" || problem "no /$1/ in the log"; }
+
 # count TEXT: how many lines of the log contain TEXT.
 count() { grep -acF -- "$1" "$LOG"; }
 

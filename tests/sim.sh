@@ -31,7 +31,8 @@ sim_left_after() {
 
 # stop_flushes HOW N: before the jump the other CPU stopped (HOW: "stopped"
 # or "answered the crash NMI") having flushed its caches N times, and
-# relocate_kernel() was told to flush (N = 1) or not (N = 0).
+# relocate_kernel() was told to flush (N = 1) or not (N = 0).  A CPU that
+# made SEAMCALLs flushes; one that did not, on a CPU without SME, does not.
 stop_flushes() {
 	grep -qaE "tdx_sim: CPU[0-9]+ $1, flushed $2\b" "$LOG" ||
 		{ problem "no CPU $1 with $2 flushes"; return; }
@@ -46,45 +47,98 @@ enable_refused_after() {
 	expect_after "$1" "tdx_sim: TDX not enabled: tdx_cpu_enable() failed on $QEMU_SMP of $QEMU_SMP CPUs"
 }
 
-# sim_test NAME SCENARIO SIM-OPTIONS LEFT FLUSH [EXTRA-CMDLINE]
-# LEFT: "none" (erratum: everything reset) or "left" (nothing reset).
+# sim_test NAME SCENARIO SIM-OPTIONS OUTCOME FLUSH [EXTRA-CMDLINE]
+# OUTCOME, what the kernel did before the jump and what the next one finds:
+#   reset     TDH.SYS.DISABLE failed (an older module: the unknown leaf),
+#             the kernel converted the memory, nothing private is left
+#   disabled  the module (",sysdisable") cleared everything and is
+#             uninitialised: the next kernel initialises TDX again
+#   left      no erratum: nothing is converted, private lines are left
 sim_test() {
-	local name=$1 scenario=$2 opts=$3 left=$4 flush=$5 extra=${6:-} m next how
+	local name=$1 scenario=$2 opts=$3 outcome=$4 flush=$5 extra=${6:-} m next how code
 	needs_series || return
 	m=$(new_marker)
 	case $scenario in
 	kexec_*) next="kexec_core: Starting new kernel" how=stopped ;;
 	kdump_*) next="TDXTEST[1]: crashing" how="answered the crash NMI" ;;
 	esac
+	case $opts in
+	*faildisable*) code=0xc000050800000000 ;;	# TDX_SYS_STATE_INCORRECT
+	*) code=0xc000010000000000 ;;			# TDX_OPERAND_INVALID, RAX
+	esac
 	boot "$name" 180 "$SIM_ON$opts tdxsample=load $extra tdxtest=$scenario tdxmarker=$m" &&
 	sim_enabled &&
-	expect "rust_tdx_reset: manages 4096 bytes at" &&
+	expect "rust_tdx_reset: registered, manages 4096 bytes at" &&
 	stop_flushes "$how" "$flush" &&
-	if [ "$left" = none ]; then
-		sim_clean_after "$next" pamt user &&
-		expect "rust_tdx_reset: reset 4096 bytes at"
-	else
-		sim_left_after "$next" pamt user &&
-		{ ! grep -qa "rust_tdx_reset: reset" "$LOG" || problem "the sample reset its memory"; }
-	fi &&
-	case $scenario in
+	case $outcome in
+	reset)
+		expect "virt/tdx: kexec: TDX module not disabled ($code), converting TDX private memory" &&
+		expect "rust_tdx_reset: reset 4096 bytes at" &&
+		sim_clean_after "$next" pamt user ;;
+	disabled)
+		expect_re "tdx_sim: TDH.SYS.DISABLE: module shut down after ([2-9]|[1-9][0-9]+) calls" &&
+		expect "virt/tdx: kexec: TDX module disabled, its memory cleared" &&
+		{ ! grep -qa "rust_tdx_reset: reset" "$LOG" || problem "the sample's handler ran"; } &&
+		sim_clean_after "$next" pamt user ;;
+	left)
+		expect "virt/tdx: kexec: TDX module not disabled ($code), no erratum: nothing to convert" &&
+		{ ! grep -qa "rust_tdx_reset: reset" "$LOG" || problem "the sample reset its memory"; } &&
+		sim_left_after "$next" pamt user ;;
+	esac &&
+	case $scenario:$outcome in
+	kexec_*:disabled)
+		expect_after "$next" "virt/tdx: module initialized" &&
+		expect_after "$next" "tdx_sim: TDX enabled on $QEMU_SMP CPUs" ;;
 	kexec_*) enable_refused_after "$next" ;;
 	esac &&
 	clean_log 'sysrq triggered crash'
 }
 
-test_sim_kexec_load() { sim_test sim_kexec_load kexec_load "" none 1; }
-test_sim_kexec_file() { sim_test sim_kexec_file kexec_file "" none 1; }
-test_sim_kdump_load() { sim_test sim_kdump_load kdump_load "" none 1 crashkernel=384M; }
-test_sim_kdump_file() { sim_test sim_kdump_file kdump_file "" none 1 crashkernel=384M; }
+# An older TDX module, without TDH.SYS.DISABLE: the kernel's own reset.
+test_sim_kexec_load() { sim_test sim_kexec_load kexec_load "" reset 1; }
+test_sim_kexec_file() { sim_test sim_kexec_file kexec_file "" reset 1; }
+test_sim_kdump_load() { sim_test sim_kdump_load kdump_load "" reset 1 crashkernel=384M; }
+test_sim_kdump_file() { sim_test sim_kdump_file kdump_file "" reset 1 crashkernel=384M; }
 
-# Without the erratum nothing is reset: the private lines survive the
+# A newer module: TDH.SYS.DISABLE (several resumable calls) clears it all,
+# and the kernel started by kexec initialises TDX again.
+test_sim_disable_kexec_load() { sim_test sim_disable_kexec_load kexec_load ",sysdisable" disabled 1; }
+test_sim_disable_kexec_file() { sim_test sim_disable_kexec_file kexec_file ",sysdisable" disabled 1; }
+test_sim_disable_kdump_load() { sim_test sim_disable_kdump_load kdump_load ",sysdisable" disabled 1 crashkernel=384M; }
+test_sim_disable_kdump_file() { sim_test sim_disable_kdump_file kdump_file ",sysdisable" disabled 1 crashkernel=384M; }
+
+# TDH.SYS.DISABLE fails outright: the kernel falls back to its reset.
+test_sim_disable_fails() { sim_test sim_disable_fails kexec_load ",sysdisable,faildisable" reset 1; }
+
+# Without the erratum nothing is converted: the private lines survive the
 # kexec.  This is also the negative control of the verdict itself.
 test_sim_noerratum() { sim_test sim_noerratum kexec_load ",noerratum" left 1; }
 
-# A guest CPU model: no CPU flushes (WBINVD would raise #VE or #VC in TDX
-# and SEV-ES/SNP guests); the reset itself does not depend on it.
-test_sim_guest() { QEMU_CPU=max sim_test sim_guest kexec_load "" none 0; }
+# A guest (-cpu max), which makes no SEAMCALL: no CPU flushes, for kexec
+# and for kdump.  WBINVD would raise #VE in a TDX guest and #VC in an
+# SEV-ES or SEV-SNP guest.
+test_guest_noflush() {
+	needs_series || return
+	QEMU_CPU=max kexec_test guest_kexec kexec_load || return
+	QEMU_CPU=max kdump_test guest_kdump kdump_load
+}
+
+# A crash while the other CPU ignores the shootdown NMI, spinning with
+# NMIs blocked (test-only), with panic_on_warn=1: the log names the CPU,
+# the memory is reset regardless and the capture kernel takes the dump.
+test_sim_kdump_deaf_cpu() {
+	local m
+	needs_series || return
+	m=$(new_marker)
+	boot sim_kdump_deaf_cpu 180 "$SIM_ON,nmideaf tdxsample=load crashkernel=384M panic_on_warn=1 tdxtest=kdump_load tdxmarker=$m" &&
+	sim_enabled &&
+	expect_after_re "TDXTEST[1]: crashing" "reboot: CPUs [0-9]+ did not answer the shootdown NMI, going on without them" &&
+	{ ! grep -qaE "tdx_sim: CPU[0-9]+ answered the crash NMI" "$LOG" || problem "the deaf CPU answered"; } &&
+	sim_clean_after "TDXTEST[1]: crashing" pamt user &&
+	expect "TDXTEST[capture]: vmcore dmesg has marker $m" &&
+	expect "TDXTEST[capture]: DONE" &&
+	clean_log 'sysrq triggered crash'
+}
 
 # The third TDH.SYS.TDMR.INIT fails: tdx_enable()'s error path must reset
 # the PAMTs it had the module make private, so none is left, in this
@@ -125,27 +179,33 @@ test_sim_sample_unloaded() {
 	needs_series || return
 	m=$(new_marker)
 	boot sim_sample_unloaded 120 "$SIM_ON tdxsample=unload tdxtest=kexec_load tdxmarker=$m" &&
-	expect_after "rust_tdx_reset: manages" "rust_tdx_reset: unregistered" &&
+	expect_after "rust_tdx_reset: registered, manages" "rust_tdx_reset: unregistering" &&
 	sim_clean_after "kexec_core: Starting new kernel" pamt &&
 	! grep -qa "rust_tdx_reset: reset" "$LOG" || problem "the handler of the unloaded sample ran"
 	clean_log
 }
 
-# Kexec jump (preserve_context): the first kernel jumps to a second one
-# confined to the crash kernel region and back.  Nothing is reset on the
-# way (the sample's handler does not run, the first kernel's private lines
-# are still private when it resumes); a normal kexec from the resumed
-# kernel then resets them.  One CPU: see the README.
+# Kexec jump (preserve_context), with a module that has TDH.SYS.DISABLE:
+# the first kernel jumps to a second one confined to the crash kernel
+# region and back.  The module is not disabled and nothing is reset on the
+# way: the first kernel resumes with the module initialised and its
+# private lines still private, and the sample's handler never runs.  A
+# normal kexec from the resumed kernel then disables the module, and the
+# third kernel initialises TDX again.  One CPU: see the README.
 test_sim_kexec_jump() {
-	local m resumed="TDXTEST[1]: resumed after kexec jump"
+	local m resumed="TDXTEST[1]: resumed after kexec jump" next="kexec_core: Starting new kernel"
 	needs_series || return
 	m=$(new_marker)
-	boot sim_kexec_jump 240 "$SIM_ON tdxsample=load crashkernel=384M nr_cpus=1 tdxtest=kexec_jump tdxmarker=$m" &&
+	boot sim_kexec_jump 240 "$SIM_ON,sysdisable tdxsample=load crashkernel=384M nr_cpus=1 tdxtest=kexec_jump tdxmarker=$m" &&
 	expect_after "TDXTEST[2]: second kernel has marker $m" "$resumed" &&
+	{ [ "$(grep -an "tdx_sim: TDH.SYS.DISABLE:" "$LOG" | head -1 | cut -d: -f1)" -gt \
+	    "$(grep -anF "$resumed" "$LOG" | cut -d: -f1)" ] || problem "the module was disabled for the jump"; } &&
+	expect_after "$resumed" "tdx_sim: module initialised" &&
 	sim_left_after "$resumed" pamt user &&
-	expect_after "TDXTEST[1]: kexec -e into stage 3" "rust_tdx_reset: reset 4096 bytes at" &&
-	{ [ "$(count "rust_tdx_reset: reset")" = 1 ] || problem "the sample's handler ran more than once"; } &&
-	sim_clean_after "kexec_core: Starting new kernel" pamt user &&
+	expect_after "TDXTEST[1]: kexec -e into stage 3" "virt/tdx: kexec: TDX module disabled, its memory cleared" &&
+	{ ! grep -qa "rust_tdx_reset: reset" "$LOG" || problem "the sample's handler ran"; } &&
+	sim_clean_after "$next" pamt user &&
+	expect_after "$next" "virt/tdx: module initialized" &&
 	expect "TDXTEST[3]: third kernel has marker $m" &&
 	clean_log '^$' 3
 }
