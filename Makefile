@@ -22,11 +22,11 @@ build: worktree
 initramfs: build
 	@$(S)/mkinitramfs.sh build/obj/test $(INITRD)
 
-DEMO := kexec_load kdump_load sim_kexec_load sim_kdump_load
+DEMO := kexec_load kdump_load sim_kexec_load sim_kdump_load sim_disable_kexec_load
 demo: initramfs
 	@tests/run.sh $(DEMO)
 	@echo "What the kernels reported (serial logs: $(DEMO:%=build/logs/%.log)):"
-	@for t in $(DEMO); do echo "  $$t:"; grep -sahE 'TDXTEST\[(2|capture)\]: (second|vmcore|makedumpfile)|tdx_sim: (TDX enabled|TDX not enabled|CPU[0-9]+|verdict)|rust_tdx_reset: (registered|reset)' build/logs/$$t.log | sed 's/^\[[ 0-9.]*\] //; s/^/    /'; done
+	@for t in $(DEMO); do echo "  $$t:"; grep -sahE 'TDXTEST\[(2|capture)\]: (second|vmcore|makedumpfile)|tdx_sim: (TDX enabled|TDX not enabled|CPU[0-9]+|verdict)|virt/tdx: kexec:|rust_tdx_reset: (registered|reset)' build/logs/$$t.log | sed 's/^\[[ 0-9.]*\] //; s/^/    /'; done
 
 # Everything: the QEMU tests and the quality gates.
 # Last line: N passed, N failed, N skipped.

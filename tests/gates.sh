@@ -31,6 +31,14 @@ test_gate_rustfmt() {
 	return "${PIPESTATUS[0]}"
 }
 
+# make rustdoc on the test kernel's checkout: no warning.
+test_gate_rustdoc() {
+	local out
+	out=$(kmake "$OBJ/test" -s rustdoc 2>&1) ||
+		{ echo "$out" | tail -20; problem "make rustdoc failed"; return; }
+	! echo "$out" | grep -E '^(warning|error)' -A6 || problem "rustdoc warns"
+}
+
 # The test kernel is built with CLIPPY=1: its log must hold no warning.
 test_gate_clippy() {
 	grep -q 'clippy-driver' "$OBJ/test/rust/.kernel.o.cmd" ||

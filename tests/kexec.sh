@@ -27,7 +27,7 @@ kdump_test() {
 	expect "TDXTEST[capture]: vmcore dmesg has marker $m" &&
 	expect "TDXTEST[capture]: makedumpfile -d 31 wrote" &&
 	expect "TDXTEST[capture]: DONE" &&
-	clean_log 'sysrq triggered crash|Call Trace:|CPU: .* Comm:'
+	clean_log "$CRASH_SPLAT"
 }
 test_kdump_load() { kdump_test kdump_load kdump_load; }
 test_kdump_file() { kdump_test kdump_file kdump_file; }

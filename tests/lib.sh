@@ -15,6 +15,9 @@ INITRD=${INITRD:-$BUILD/initramfs-test.cpio.gz}
 # names it as expected.
 SPLAT='WARNING:|BUG:|Oops|general protection fault|Kernel panic|possible recursive locking|possible circular locking|inconsistent lock state|suspicious RCU usage|sleeping function called from invalid context|DEBUG_LOCKS_WARN_ON|turning off the locking correctness validator|Call Trace:'
 
+# What the expected panic of a crash test prints: its message and stack.
+CRASH_SPLAT='sysrq triggered crash|Call Trace:'
+
 problem() { echo "  FAIL: $*"; return 1; }
 
 # needs_series || return: skip (status $SKIP) when series/ is empty.
