@@ -195,11 +195,11 @@ test_sim_sample_unloaded() {
 # private lines still private, and the sample's handler never runs.  A
 # normal kexec from the resumed kernel then disables the module, and the
 # third kernel initialises TDX again.  One CPU: see the README.
-test_sim_kexec_jump() {
+kexec_jump_test() {
 	local m resumed="TDXTEST[1]: resumed after kexec jump" next="kexec_core: Starting new kernel"
 	needs_series || return
 	m=$(new_marker)
-	boot sim_kexec_jump 240 "$SIM_ON,sysdisable tdxsample=load crashkernel=384M nr_cpus=1 tdxtest=kexec_jump tdxmarker=$m" &&
+	boot "$1" 240 "$SIM_ON,sysdisable tdxsample=load crashkernel=384M nr_cpus=1 tdxtest=kexec_jump tdxmarker=$m" &&
 	expect_after "TDXTEST[2]: second kernel has marker $m" "$resumed" &&
 	{ [ "$(grep -an "tdx_sim: TDH.SYS.DISABLE:" "$LOG" | head -1 | cut -d: -f1)" -gt \
 	    "$(grep -anF "$resumed" "$LOG" | cut -d: -f1)" ] || problem "the module was disabled for the jump"; } &&
@@ -211,4 +211,20 @@ test_sim_kexec_jump() {
 	expect_after "$next" "virt/tdx: module initialized" &&
 	expect "TDXTEST[3]: third kernel has marker $m" &&
 	clean_log '^$' 3
+}
+
+# The round trip itself fails now and then on the base: the machine resets
+# on the way back and the first kernel never resumes (an open issue).  That
+# one failure, recognised in the log, is reported and retried once; any
+# other failure fails the test at once.
+test_sim_kexec_jump() {
+	local rc
+	kexec_jump_test sim_kexec_jump
+	rc=$?
+	{ [ $rc = 0 ] || [ $rc = "$SKIP" ]; } && return $rc
+	grep -qaF "TDXTEST[2]: kexec -e into stage 1 (jump back)" "$LOG" &&
+		! grep -qaF "TDXTEST[1]: resumed after kexec jump" "$LOG" || return 1
+	echo "  FLAKY: the jump back never arrived, as it sometimes does on the base; retrying once"
+	mv "$LOG" "$LOGS/sim_kexec_jump-first.log"
+	kexec_jump_test sim_kexec_jump
 }
