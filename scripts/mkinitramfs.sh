@@ -3,9 +3,9 @@
 # mkinitramfs.sh OBJDIR OUTPUT
 #
 # Build the test initramfs: Debian's busybox-static, kexec-tools and
-# makedumpfile with their shared libraries, initramfs/init, the kernel
-# image of OBJDIR as /boot/bzImage so the guest can kexec into it, and the
-# modules of OBJDIR in /lib/modules.
+# makedumpfile with their shared libraries, initramfs/init, initramfs/kjump.c
+# built static, the kernel image of OBJDIR as /boot/bzImage so the guest can
+# kexec into it, and the modules of OBJDIR in /lib/modules.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -18,6 +18,8 @@ trap 'rm -rf "$root"' EXIT
 mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,lib,lib64,proc,sys,dev,tmp,boot,mnt,etc}
 install -m755 /bin/busybox "$root/bin/busybox"
 install -m755 "$TOP/initramfs/init" "$root/init"
+gcc -static -O2 -Wall -Werror -o "$root/bin/kjump" "$TOP/initramfs/kjump.c" ||
+	die "building initramfs/kjump.c failed"
 install -m644 "$kernel" "$root/boot/bzImage"
 for tool in /usr/sbin/kexec /usr/bin/makedumpfile; do
 	[ -x "$tool" ] || die "$tool is missing (run 'make deps')"

@@ -51,3 +51,19 @@ test_rust_doctests() {
 	done
 }
 DOCTESTS="page_rs_2 tdx_rs_0 tdx_rs_1 tdx_rs_2"
+
+# Kexec jump round trips to a one-page image that returns at once
+# (initramfs/kjump.c), on a bare-metal CPU model with every CPU taken down
+# and started again for each: every jump must come back, to the entry
+# point the image asked for, with user memory intact and every CPU online
+# again.  Fixed by the series: the base resets the machine on the first.
+test_kexec_jump_stress() {
+	local n=30
+	needs_series || return
+	boot kexec_jump_stress 600 "no_console_suspend tdxtest=kjump tdxrounds=$n" || return
+	[ "$(grep -acE "^kjump: round trip [0-9]+ done, $QEMU_SMP CPUs online" "$LOG")" = $n ] ||
+		{ problem "not $n round trips with $QEMU_SMP CPUs online"; return; }
+	[ "$(count "smpboot: CPU 1 is now offline")" = $n ] && [ "$(count "CPU1 is up")" = $n ] ||
+		{ problem "CPU 1 was not taken down and started again for every jump"; return; }
+	clean_log
+}
