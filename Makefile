@@ -3,7 +3,13 @@
 
 SHELL := /bin/bash
 S := scripts
-INITRD := build/initramfs-test.cpio.gz
+# The base, BASE=bookworm (default) or BASE=trixie: see README, "Bases".
+export BASE
+BUILD := $(shell BASE='$(BASE)' bash -c '. $(S)/lib.sh && echo $$BUILD')
+ifeq ($(BUILD),)
+$(error unknown BASE '$(BASE)')
+endif
+INITRD := $(BUILD)/initramfs-test.cpio.gz
 
 .PHONY: all deps worktree build initramfs demo check test export bench clean distclean
 
@@ -20,13 +26,13 @@ build: worktree
 	@$(S)/build-kernel.sh test
 
 initramfs: build
-	@$(S)/mkinitramfs.sh build/obj/test $(INITRD)
+	@$(S)/mkinitramfs.sh $(BUILD)/obj/test $(INITRD)
 
 DEMO := kexec_load kdump_load sim_kexec_load sim_kdump_load sim_disable_kexec_load
 demo: initramfs
 	@tests/run.sh $(DEMO)
-	@echo "What the kernels reported (serial logs: $(DEMO:%=build/logs/%.log)):"
-	@for t in $(DEMO); do echo "  $$t:"; grep -sahE 'TDXTEST\[(2|capture)\]: (second|vmcore|makedumpfile)|tdx_sim: (TDX enabled|TDX not enabled|CPU[0-9]+|verdict)|virt/tdx: kexec:|rust_tdx_reset: (registered|reset)' build/logs/$$t.log | sed 's/^\[[ 0-9.]*\] //; s/^/    /'; done
+	@echo "What the kernels reported (serial logs: $(DEMO:%=$(BUILD)/logs/%.log)):"
+	@for t in $(DEMO); do echo "  $$t:"; grep -sahE 'TDXTEST\[(2|capture)\]: (second|vmcore|makedumpfile)|tdx_sim: (TDX enabled|TDX not enabled|CPU[0-9]+|verdict)|virt/tdx: kexec:|rust_tdx_reset: (registered|reset)' $(BUILD)/logs/$$t.log | sed 's/^\[[ 0-9.]*\] //; s/^/    /'; done
 
 # Everything: the QEMU tests and the quality gates.
 # Last line: N passed, N failed, N skipped.
@@ -43,7 +49,7 @@ export:
 	@$(S)/export-series.sh
 
 clean:
-	rm -rf build/obj build/logs $(INITRD)
+	rm -rf $(BUILD)/obj $(BUILD)/logs $(INITRD)
 
 distclean:
 	rm -rf build cache

@@ -4,16 +4,34 @@
 set -euo pipefail
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-BUILD=$TOP/build
 CACHE=$TOP/cache
 
-# The pinned base: Debian's linux-source-6.12 and the matching config package.
-BASE_PKG_VERSION=6.12.117-1~deb12u1
-BASE_KVER=6.12.117
+# The pinned bases: Debian's linux-source-6.12 and linux-config-6.12 of one
+# release each, at a fixed version and sha256, fetched from the suites
+# named (scripts/fetch-base.sh).  BASE= picks one; the default is the
+# release the build machines run.  Each base builds under its own
+# directory, laid out alike, so that ccache serves the files the two share.
+BASES="bookworm trixie"
+BASE=${BASE:-bookworm}
+case $BASE in
+bookworm)	# Debian 12
+	BASE_PKG_VERSION=6.12.117-1~deb12u1
+	BASE_SRC_SHA256=e849faf31ca3555757f3a8877cb01af92122f744f75d1f3102734651c4e14703
+	BASE_CFG_SHA256=9837dbdf866d58ff9cc64f106dbf0cbf16d1ea6e369b83c338d05e8860224b27
+	BUILD=$TOP/build ;;
+trixie)		# Debian 13
+	BASE_PKG_VERSION=6.12.118-1
+	BASE_SRC_SHA256=b75bb2e78a5c7762254e2af7685085c788a67eb342cb4092ad2a05eaf9fc33b7
+	BASE_CFG_SHA256=d8154165c97b5e1b249d4a4893d2ac6422cbc3001849b78ebd4fbd2de98272c3
+	BUILD=$TOP/build/trixie ;;
+*)
+	echo "error: unknown BASE '$BASE' (one of: $BASES)" >&2
+	exit 1 ;;
+esac
+BASE_SUITES="$BASE $BASE-updates $BASE-security"
+BASE_KVER=${BASE_PKG_VERSION%%-*}
 BASE_SRC_DEB=linux-source-6.12_${BASE_PKG_VERSION}_all.deb
-BASE_SRC_SHA256=e849faf31ca3555757f3a8877cb01af92122f744f75d1f3102734651c4e14703
 BASE_CFG_DEB=linux-config-6.12_${BASE_PKG_VERSION}_amd64.deb
-BASE_CFG_SHA256=9837dbdf866d58ff9cc64f106dbf0cbf16d1ea6e369b83c338d05e8860224b27
 BASE_TAG=base-${BASE_KVER}
 
 BINDGEN_VERSION=0.73.2

@@ -46,3 +46,22 @@ test_gate_clippy() {
 	! grep -E '^(warning|error)' -A6 "$LOGS/build-test.log" ||
 		problem "the test kernel's build has warnings"
 }
+
+# The other pinned bases (README, "Bases"): series/ applies there with git am
+# (make worktree), Debian's own config of that release takes TDX with kexec
+# and kdump (gate_distro), and kexec, kdump and kexec jumps work on the
+# emulated TDX module with a test kernel built from that base.
+BASE_TESTS="gate_distro kexec_load kexec_file kdump_load kdump_file sim_kexec_load
+	sim_kdump_load sim_disable_kexec_load sim_disable_kdump_load kexec_jump_stress sim_kexec_jump"
+test_gate_bases() {
+	local b rc=0
+	needs_series || return
+	for b in $BASES; do
+		[ "$b" = "$BASE" ] && continue
+		echo "  BASE=$b"
+		{ env -u SRC BASE="$b" make -C "$TOP" -s initramfs &&
+		  env -u SRC BASE="$b" "$TOP/tests/run.sh" $BASE_TESTS; } 2>&1 | sed 's/^/    /'
+		[ "${PIPESTATUS[0]}" = 0 ] || rc=1
+	done
+	return $rc
+}
