@@ -24,6 +24,7 @@
 #include <linux/kexec.h>
 #include <linux/reboot.h>
 #include <sys/syscall.h>
+#include <termios.h>
 #include <unistd.h>
 
 #define IMAGE_ADDR	0x400000UL
@@ -104,7 +105,9 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		printf("kjump: round trip %d done, %d CPUs online\n", r, cpus);
+		/* On the console before the next jump's kernel messages. */
 		fflush(stdout);
+		tcdrain(STDOUT_FILENO);
 	}
 	return 0;
 }
