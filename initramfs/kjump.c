@@ -31,7 +31,7 @@
 #define IMAGE_SIZE	4096
 #define PATTERN_SIZE	(32UL << 20)
 
-/* entry_a and entry_b are position independent: the copy runs at IMAGE_ADDR. */
+/* Both entry points are position independent: the copy runs at IMAGE_ADDR. */
 extern const unsigned char kjump_image[], kjump_entry_b[], kjump_image_end[];
 asm(".pushsection .rodata\n"
     "kjump_image:\n"
@@ -51,6 +51,12 @@ asm(".pushsection .rodata\n"
     "1:	ud2\n"
     "kjump_image_end:\n"
     ".popsection\n");
+
+/* What the I-th word of the user memory pattern holds. */
+static uint64_t pattern_word(size_t i)
+{
+	return i * 0x9e3779b97f4a7c15ULL;
+}
 
 static int online_cpus(void)
 {
@@ -84,7 +90,7 @@ int main(int argc, char **argv)
 	if (!pattern)
 		return 1;
 	for (i = 0; i < n; i++)
-		pattern[i] = i * 0x9e3779b97f4a7c15ULL;
+		pattern[i] = pattern_word(i);
 
 	for (r = 1; r <= rounds; r++) {
 		if (syscall(SYS_reboot, LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2,
@@ -93,7 +99,7 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		for (i = 0; i < n; i++) {
-			if (pattern[i] != i * 0x9e3779b97f4a7c15ULL) {
+			if (pattern[i] != pattern_word(i)) {
 				printf("kjump: round trip %d: user memory changed at %p\n",
 				       r, (void *)&pattern[i]);
 				return 1;

@@ -190,9 +190,10 @@ test_sim_sample_unloaded() {
 
 # Kexec jump (preserve_context), with a module that has TDH.SYS.DISABLE:
 # the first kernel jumps to a second one confined to the crash kernel
-# region, its image included, and back.  The module is not disabled and nothing is reset on the
-# way: the first kernel resumes with the module initialised and its
-# private lines still private, and the sample's handler never runs.  A
+# region, its image included, and back.  The module is not disabled and
+# nothing is reset on the way: the first kernel resumes with the module
+# initialised and its private lines still private, and the sample's
+# handler never runs.  A
 # normal kexec from the resumed kernel then disables the module, and the
 # third kernel initialises TDX again.  Every kernel runs every CPU; the
 # consoles stay on through the suspend of the jump, so that a failure on
@@ -216,4 +217,3 @@ test_sim_kexec_jump() {
 	expect "TDXTEST[3]: third kernel has marker $m" &&
 	clean_log
 }
-
