@@ -49,7 +49,7 @@ export:
 	@$(S)/export-series.sh
 
 clean:
-	rm -rf $(BUILD)/obj $(BUILD)/logs $(INITRD)
+	rm -rf $(BUILD)/obj $(BUILD)/gates/obj $(BUILD)/logs $(INITRD)
 
 distclean:
 	rm -rf build cache

@@ -13,7 +13,7 @@
 #    fastest other ways to clear memory.
 
 . "$(dirname "$0")/../scripts/lib.sh"
-export SRC=$BUILD/src-gates
+use_gates_tree
 REPS=${REPS:-9}
 
 build() {	# build NAME REV FRAGMENT...

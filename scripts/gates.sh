@@ -10,22 +10,24 @@
 #   matrix	the series builds in the configurations of the matrix
 #		(bisect and matrix also fail on a warning in a file of the
 #		series, headers included)
-#   warnings	no new W=1 warnings in the C files the series touches
+#   warnings	no new W=1 warnings (GCC, Debian's config) in the C files
+#		the series touches
 #   distro	Debian's amd64 config takes INTEL_TDX_HOST=y with kexec and
 #		kdump, only with the series, and the touched files build
 #
-# The builds use their own checkout, build/src-gates, so that the test
-# kernel's checkout and objects stay as they are.
+# The builds use their own checkout and objects (use_gates_tree), so that
+# the test kernel's stay as they are.  Bisect and matrix build in one
+# object directory, one configuration after the other, so that each build
+# compiles only what its change touches.
 
 . "$(dirname "$0")/lib.sh"
-SRC=$BUILD/src-gates
-export SRC
+use_gates_tree
 mkdir -p "$LOGS"
 
 series_patches() { grep -v '^#' "$TOP/series/series" | sed '/^$/d'; }
 nr_patches() { series_patches | wc -l; }
 
-# checkout REV: point build/src-gates at REV of the work tree.
+# checkout REV: point the gates' checkout at REV of the work tree.
 checkout() { "$TOP/scripts/checkout.sh" "$1"; }
 
 # series_files [PATHSPEC...]: the files the series touches.
@@ -91,6 +93,7 @@ gate_export() {
 use_gcc() {
 	export TOOLCHAIN=gcc
 	. "$TOP/scripts/lib.sh"
+	use_gates_tree
 }
 
 gate_bisect() {
@@ -103,88 +106,108 @@ gate_bisect() {
 		checkout "$rev"
 		subject=$(git -C "$WORK" log -1 --format=%s "$rev")
 		# Each prefix takes what options it has; the last one is the
-		# whole series with the verified test configuration.
-		"$TOP/scripts/config-kernel.sh" $([ "$i" = "$n" ] || echo --lenient) \
-			"$OBJ/bisect" tinyconfig "$TOP/config/test.config" "$TOP/config/tdx-host.config" ||
-			return 1
-		build_clean "$OBJ/bisect" "$LOGS/gate-bisect-$i.log" \
+		# whole series with the verified test configuration.  The
+		# configuration is made again only where it can change.
+		if [ "$i" = 1 ] || [ "$i" = "$n" ] || kconfig_changed "$rev"; then
+			"$TOP/scripts/config-kernel.sh" $([ "$i" = "$n" ] || echo --lenient) \
+				"$OBJ/gate" tinyconfig "$TOP/config/test.config" \
+				"$TOP/config/tdx-host.config" || return 1
+		fi
+		build_clean "$OBJ/gate" "$LOGS/gate-bisect-$i.log" \
 			"patch $i/$n ($subject)" bzImage modules ||
 			return 1
 		echo "patch $i/$n builds: $subject"
 	done
 }
 
+# kconfig_changed REV: REV changes what a configuration is made from.
+kconfig_changed() {
+	! git -C "$WORK" diff --quiet "$1^" "$1" -- '*Kconfig*' '*/configs/*' scripts/kconfig
+}
+
 # The configurations of the matrix, on top of the test configuration (which
 # is the matrix entry with KEXEC_JUMP=y).
-MATRIX="tdx-off kexec-off crash-off kexec-jump-off"
+MATRIX="tdx-off kexec-off crash-off kexec-jump-off norust"
 
 gate_matrix() {
 	local m
 	checkout HEAD
 	for m in $MATRIX; do
-		"$TOP/scripts/config-kernel.sh" "$OBJ/matrix" tinyconfig "$TOP/config/test.config" \
+		"$TOP/scripts/config-kernel.sh" "$OBJ/gate" tinyconfig "$TOP/config/test.config" \
 			"$TOP/config/tdx-host.config" "$TOP/config/matrix/common.config" \
 			"$TOP/config/matrix/$m.config" || return 1
-		build_clean "$OBJ/matrix" "$LOGS/gate-matrix-$m.log" "$m" bzImage modules || return 1
+		build_clean "$OBJ/gate" "$LOGS/gate-matrix-$m.log" "$m" bzImage modules || return 1
 		echo "$m builds"
 	done
-	use_gcc
-	"$TOP/scripts/config-kernel.sh" "$OBJ/gcc" tinyconfig "$TOP/config/test.config" \
-		"$TOP/config/tdx-host.config" "$TOP/config/matrix/gcc-norust.config" || return 1
-	build_clean "$OBJ/gcc" "$LOGS/gate-matrix-gcc.log" gcc-norust bzImage || return 1
-	echo "gcc-norust builds"
 }
 
-# The C files of the series that the GCC configuration builds.
-touched_objs() {
-	series_files '*.c' '*.S' |
-		sed 's/\.[cS]$/.o/' | while read -r f; do
-			if [ -f "$OBJ/$1/$(dirname "$f")/.$(basename "$f").cmd" ]; then echo "$f"; fi
-		done
-}
+# The C and assembly files of the series, as objects, but the Rust helpers:
+# Debian's config has no Rust.
+distro_objs() { series_files '*.c' '*.S' ':!rust/' | sed 's/\.[cS]$/.o/'; }
 
-gate_warnings() {
-	local f objs out bad=0
-	use_gcc
-	checkout HEAD
-	[ -f "$OBJ/gcc/vmlinux" ] || { echo "build the matrix first"; return 1; }
-	objs=$(touched_objs gcc)
-	[ -n "$objs" ] || { echo "the GCC build has none of the series' C files"; return 1; }
-	for f in $objs; do
-		rm -f "$OBJ/gcc/$f"
-		out=$(kmake "$OBJ/gcc" W=1 "$f" 2>&1 | grep -E 'warning:' || true)
-		if [ -n "$out" ]; then
-			echo "$out"
-			bad=1
-		else
-			echo "$f: no W=1 warnings"
-		fi
-	done
-	return $bad
-}
-
-gate_distro() {
-	local cfg o=$OBJ/distro f
-	use_gcc
-	cfg=$BUILD/config.amd64_none_amd64
+# distro_config [--lenient]: Debian's amd64 config of the base with
+# INTEL_TDX_HOST=y (config/distro-tdx.config) in $OBJ/distro, for the
+# checkout as it is, checked as config-kernel.sh checks (--lenient: not).
+distro_config() {
+	local cfg=$BUILD/config.amd64_none_amd64
 	dpkg-deb --fsys-tarfile "$CACHE/$BASE_CFG_DEB" |
 		tar -xO ./usr/src/linux-config-6.12/config.amd64_none_amd64.xz | xz -d >"$cfg"
 	grep -qx 'CONFIG_KEXEC=y' "$cfg" && grep -qx 'CONFIG_CRASH_DUMP=y' "$cfg" ||
 		{ echo "Debian's config does not have KEXEC and CRASH_DUMP"; return 1; }
+	"$TOP/scripts/config-kernel.sh" "$@" "$OBJ/distro" "$cfg" "$TOP/config/distro-tdx.config"
+}
 
+# w1_warnings REV [--lenient]: the W=1 warnings of the series' C and
+# assembly files at REV, with GCC and Debian's config, one per line without
+# line numbers, so that those of the base and the series compare.
+# --lenient: a file that does not build there (not in the config without
+# the series) has none.
+w1_warnings() {
+	local f o=$OBJ/distro rev=$1 lenient=${2:-}
+	checkout "$rev"
+	distro_config $lenient >&2 || return 1
+	kmake "$o" -s prepare scripts >"$LOGS/gate-warnings.log" 2>&1 ||
+		{ tail "$LOGS/gate-warnings.log" >&2; return 1; }
+	for f in $(distro_objs); do
+		[ -f "$SRC/${f%.o}.c" ] || [ -f "$SRC/${f%.o}.S" ] || continue
+		rm -f "$o/$f"
+		kmake "$o" W=1 "$f" >>"$LOGS/gate-warnings.log" 2>&1 || [ -n "$lenient" ] ||
+			{ echo "$f does not build at $rev (log: $LOGS/gate-warnings.log)" >&2; return 1; }
+	done
+	sed -nE 's,^(\.\./)*(src/)?([^ :]+):[0-9]+:[0-9]+: warning:,\3: warning:,p' \
+		"$LOGS/gate-warnings.log" | sort
+}
+
+gate_warnings() {
+	local base head new
+	use_gcc
+	base=$(w1_warnings "$BASE_TAG" --lenient) || return 1
+	head=$(w1_warnings HEAD) || return 1
+	new=$(comm -13 <(echo "$base") <(echo "$head"))
+	if [ -n "$new" ]; then
+		echo "new W=1 warnings with the series (log: $LOGS/gate-warnings.log):"
+		echo "$new"
+		return 1
+	fi
+	echo "$(distro_objs | wc -l) files of the series: no new W=1 warning with GCC and Debian's config" \
+		"($(grep -c . <<<"$head") in the base too)"
+}
+
+gate_distro() {
+	local o=$OBJ/distro f
+	use_gcc
 	checkout "$BASE_TAG"
-	if "$TOP/scripts/config-kernel.sh" "$o" "$cfg" "$TOP/config/distro-tdx.config" 2>/dev/null; then
+	if distro_config 2>/dev/null; then
 		echo "without the series Debian's config took INTEL_TDX_HOST=y"
 		return 1
 	fi
 	echo "without the series: INTEL_TDX_HOST=y is refused ($(grep -E '^# CONFIG_INTEL_TDX_HOST|^CONFIG_INTEL_TDX_HOST' "$o/.config" || echo unset))"
 
 	checkout HEAD
-	"$TOP/scripts/config-kernel.sh" "$o" "$cfg" "$TOP/config/distro-tdx.config" || return 1
+	distro_config || return 1
 	echo "with the series: $(grep -E '^CONFIG_(INTEL_TDX_HOST|KEXEC|KEXEC_FILE|CRASH_DUMP)=' "$o/.config" | paste -sd' ')"
 	kmake "$o" -s prepare >"$LOGS/gate-distro.log" 2>&1 || { tail "$LOGS/gate-distro.log"; return 1; }
-	# Every C and assembly file of the series but the Rust helpers.
-	for f in $(series_files '*.c' '*.S' ':!rust/' | sed 's/\.[cS]$/.o/'); do
+	for f in $(distro_objs); do
 		kmake "$o" -s "$f" >>"$LOGS/gate-distro.log" 2>&1 ||
 			{ echo "$f does not build with Debian's config"; tail "$LOGS/gate-distro.log"; return 1; }
 		echo "$f builds with Debian's config"

@@ -48,6 +48,17 @@ WORK=$BUILD/linux		# developer work tree: base + series
 SRC=${SRC:-$BUILD/src}		# build checkout: series (+ test-only patches)
 OBJ=$BUILD/obj			# one object directory per configuration
 LOGS=$BUILD/logs
+GATES=$BUILD/gates		# the gates' and the benchmark's src/ and obj/
+
+# use_gates_tree: from here on use the checkout and objects of the gates
+# and the benchmark, laid out as the test kernel's (src/ beside obj/) so
+# that ccache, which sees paths relative to the object directory, serves
+# them what the test kernel compiled and the other way round.
+use_gates_tree() {
+	SRC=$GATES/src
+	OBJ=$GATES/obj
+	export SRC
+}
 
 JOBS=${JOBS:-3}
 
