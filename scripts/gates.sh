@@ -15,8 +15,8 @@
 #   distro	Debian's amd64 config takes INTEL_TDX_HOST=y with kexec and
 #		kdump, only with the series, and the touched files build
 #
-# The builds use their own checkout and objects (use_gates_tree), so that
-# the test kernel's stay as they are.  Bisect and matrix build in one
+# The builds use their own checkouts and objects (use_gates_tree, use_gcc),
+# so that the test kernel's stay as they are.  Bisect and matrix build in one
 # object directory, one configuration after the other, so that each build
 # compiles only what its change touches.
 
@@ -89,11 +89,14 @@ gate_export() {
 	echo "$(nr_patches) patches round-trip byte-identical"
 }
 
-# use_gcc: from here on build with GCC and without Rust.
+# use_gcc: from here on build with GCC and without Rust, as Debian does, in
+# a checkout of its own: these gates move it between the base and the
+# series, which would make the next build of the others start over.
 use_gcc() {
 	export TOOLCHAIN=gcc
 	. "$TOP/scripts/lib.sh"
 	use_gates_tree
+	SRC=$GATES/src-gcc
 }
 
 gate_bisect() {

@@ -48,7 +48,7 @@ WORK=$BUILD/linux		# developer work tree: base + series
 SRC=${SRC:-$BUILD/src}		# build checkout: series (+ test-only patches)
 OBJ=$BUILD/obj			# one object directory per configuration
 LOGS=$BUILD/logs
-GATES=$BUILD/gates		# the gates' and the benchmark's src/ and obj/
+GATES=$BUILD/gates		# the gates' and the benchmark's checkouts and objects
 
 # use_gates_tree: from here on use the checkout and objects of the gates
 # and the benchmark, laid out as the test kernel's (src/ beside obj/) so

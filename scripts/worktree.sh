@@ -16,7 +16,7 @@ got=$(dpkg-deb -f "$CACHE/$BASE_SRC_DEB" Version)
 [ "$got" = "$BASE_PKG_VERSION" ] ||
 	die "$BASE_SRC_DEB is version $got, expected $BASE_PKG_VERSION"
 
-rm -rf "$WORK" "$SRC" "$GATES/src"
+rm -rf "$WORK" "$SRC" "$GATES"
 git -C "$TOP" worktree prune 2>/dev/null || true
 mkdir -p "$WORK"
 note "unpacking linux-source-6.12 $BASE_PKG_VERSION"
