@@ -168,7 +168,7 @@ distro_config() {
 w1_warnings() {
 	local f o=$OBJ/distro rev=$1 lenient=${2:-}
 	checkout "$rev"
-	distro_config $lenient >&2 || return 1
+	distro_config ${lenient:+"$lenient"} >&2 || return 1
 	kmake "$o" -s prepare scripts >"$LOGS/gate-warnings.log" 2>&1 ||
 		{ tail "$LOGS/gate-warnings.log" >&2; return 1; }
 	for f in $(distro_objs); do
@@ -177,7 +177,7 @@ w1_warnings() {
 		kmake "$o" W=1 "$f" >>"$LOGS/gate-warnings.log" 2>&1 || [ -n "$lenient" ] ||
 			{ echo "$f does not build at $rev (log: $LOGS/gate-warnings.log)" >&2; return 1; }
 	done
-	sed -nE 's,^(\.\./)*(src/)?([^ :]+):[0-9]+:[0-9]+: warning:,\3: warning:,p' \
+	sed -nE 's,^(\.\./)*(src[-a-z]*/)?([^ :]+):[0-9]+:[0-9]+: warning:,\3: warning:,p' \
 		"$LOGS/gate-warnings.log" | sort
 }
 
