@@ -6,33 +6,60 @@ set -euo pipefail
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CACHE=$TOP/cache
 
-# The pinned bases: Debian's linux-source-6.12 and linux-config-6.12 of one
-# release each, at a fixed version and sha256, fetched from the suites
-# named (scripts/fetch-base.sh).  BASE= picks one; the default is the
-# release the build machines run.  Each base builds under its own
-# directory, laid out alike, so that ccache serves the files the two share.
+# The bases: Debian's linux-source-6.12 and linux-config-6.12 of one
+# release each.  BASE= picks the release; the default is the one the build
+# machines run.  The version is resolved from the release's suites when the
+# work tree is made (scripts/fetch-base.sh): the newest one both packages
+# have, or BASE_VERSION= if given; config/proven-bases lists the versions
+# make check passed on, with the sha256 of both packages.  Each base builds
+# under its own directory, laid out alike, so that ccache serves the files
+# the two share.
 BASES="bookworm trixie"
 BASE=${BASE:-bookworm}
 case $BASE in
-bookworm)	# Debian 12
-	BASE_PKG_VERSION=6.12.117-1~deb12u1
-	BASE_SRC_SHA256=e849faf31ca3555757f3a8877cb01af92122f744f75d1f3102734651c4e14703
-	BASE_CFG_SHA256=9837dbdf866d58ff9cc64f106dbf0cbf16d1ea6e369b83c338d05e8860224b27
-	BUILD=$TOP/build ;;
-trixie)		# Debian 13
-	BASE_PKG_VERSION=6.12.118-1
-	BASE_SRC_SHA256=b75bb2e78a5c7762254e2af7685085c788a67eb342cb4092ad2a05eaf9fc33b7
-	BASE_CFG_SHA256=d8154165c97b5e1b249d4a4893d2ac6422cbc3001849b78ebd4fbd2de98272c3
-	BUILD=$TOP/build/trixie ;;
+bookworm) BUILD=$TOP/build ;;		# Debian 12
+trixie) BUILD=$TOP/build/trixie ;;	# Debian 13
 *)
 	echo "error: unknown BASE '$BASE' (one of: $BASES)" >&2
 	exit 1 ;;
 esac
 BASE_SUITES="$BASE $BASE-updates $BASE-security"
-BASE_KVER=${BASE_PKG_VERSION%%-*}
-BASE_SRC_DEB=linux-source-6.12_${BASE_PKG_VERSION}_all.deb
-BASE_CFG_DEB=linux-config-6.12_${BASE_PKG_VERSION}_amd64.deb
-BASE_TAG=base-${BASE_KVER}
+PROVEN=${PROVEN:-$TOP/config/proven-bases}
+# The work tree's base commit, whose subject names the version it holds.
+BASE_TAG=base
+
+# base_debs VERSION: the file names of the two packages at VERSION.
+base_debs() {
+	BASE_SRC_DEB=linux-source-6.12_${1}_all.deb
+	BASE_CFG_DEB=linux-config-6.12_${1}_amd64.deb
+}
+
+# proven VERSION: the line of config/proven-bases for this base at VERSION:
+# release, version, sha256 of linux-source-6.12 and of linux-config-6.12,
+# the date make check passed on it.
+proven() { awk -v b="$BASE" -v v="$1" '$1 == b && $2 == v' "$PROVEN"; }
+# newest_proven RELEASE: the newest version of RELEASE make check passed on.
+newest_proven() { awk -v b="$1" '$1 == b { print $2 }' "$PROVEN" | sort -V | tail -1; }
+
+# debian_mirrors: the archive and security archive URIs (no trailing
+# slash): below DEBIAN_MIRROR if set, else the ones this machine's own apt
+# sources use for Debian, else deb.debian.org.
+debian_mirrors() {
+	local main= sec= codename
+	if [ -n "${DEBIAN_MIRROR:-}" ]; then
+		main=$DEBIAN_MIRROR/debian sec=$DEBIAN_MIRROR/debian-security
+	else
+		codename=$(. /etc/os-release 2>/dev/null && echo "${VERSION_CODENAME:-}")
+		if [ -n "$codename" ]; then
+			main=$(apt-get indextargets --format '$(RELEASE) $(REPO_URI)' 2>/dev/null |
+				awk -v c="$codename" '$1 == c { print $2; exit }')
+			sec=$(apt-get indextargets --format '$(RELEASE) $(REPO_URI)' 2>/dev/null |
+				awk -v c="$codename-security" '$1 == c { print $2; exit }')
+		fi
+		main=${main:-http://deb.debian.org/debian} sec=${sec:-http://deb.debian.org/debian-security}
+	fi
+	echo "${main%/} ${sec%/}"
+}
 
 BINDGEN_VERSION=0.73.2
 
@@ -45,6 +72,13 @@ PROJECT_NAME="TDX Host Kexec Project"
 PROJECT_EMAIL="tdx-host-kexec@lists.invalid"
 
 WORK=$BUILD/linux		# developer work tree: base + series
+# worktree_version: the version of the base the work tree holds, if any.
+worktree_version() {
+	{ git -C "$WORK" log -1 --format=%s "$BASE_TAG" -- 2>/dev/null || true; } |
+		sed -n 's/^Debian linux-source-6.12 \([^ ]*\) (Linux .*)$/\1/p'
+}
+BASE_PKG_VERSION=$(worktree_version)
+base_debs "$BASE_PKG_VERSION"
 SRC=${SRC:-$BUILD/src}		# build checkout: series (+ test-only patches)
 OBJ=$BUILD/obj			# one object directory per configuration
 LOGS=$BUILD/logs
@@ -95,6 +129,10 @@ format_series() {
 	git -C "$WORK" -c core.abbrev=12 -c diff.algorithm=myers -c diff.renames=true \
 		format-patch -q --zero-commit --no-signature --full-index -o "$1" "$2"
 }
+
+# same_changes: a patch as it reads whatever the base it was made on: the
+# blob ids and line numbers dropped.
+same_changes() { sed -E '/^index [0-9a-f]+\.\.[0-9a-f]+/d; s/^@@ .* @@.*/@@/'; }
 
 # kmake OBJDIR [make args...]: run Kbuild from the build checkout.
 kmake() {
