@@ -60,8 +60,25 @@ test_gate_bases() {
 		[ "$b" = "$BASE" ] && continue
 		echo "  BASE=$b"
 		{ env -u SRC BASE="$b" make -C "$TOP" -s initramfs &&
-		  env -u SRC BASE="$b" "$TOP/tests/run.sh" $BASE_TESTS; } 2>&1 | sed 's/^/    /'
+		  env -u SRC BASE="$b" "$TOP/tests/run.sh" $BASE_TESTS; } 2>&1 | sed 's/^/    /' |
+			tee "$LOGS/gate_bases-$b.out"
 		[ "${PIPESTATUS[0]}" = 0 ] || rc=1
+		# Every test of that base ran: a skip there is no proof.
+		grep -qE "^    $(wc -w <<<"$BASE_TESTS") passed, 0 failed, 0 skipped$" "$LOGS/gate_bases-$b.out" ||
+			{ problem "BASE=$b: not all $(wc -w <<<"$BASE_TESTS") tests ran and passed"; rc=1; }
 	done
 	return $rc
+}
+
+# Every test's assertions decide its status: in a test function, no
+# statement follows a line whose chain ends in '|| problem "..."' (its
+# failure would be swallowed), but a closing brace, return or clean_log
+# chained on.
+test_gate_test_shape() {
+	local bad
+	bad=$(awk 'FNR == 1 { f = ""; p = 0 } /^test_[a-z0-9_]+\(\)/ { f = $1; p = 0; next } /^}/ { f = ""; p = 0; next }
+		f != "" && NF { if (p && $0 !~ /^[[:space:]]*(\}|return|#)/) print FILENAME ": " f ": " $0
+			p = ($0 ~ /\|\| problem "[^"]*"[[:space:]]*$/) }' "$TOP"/tests/*.sh)
+	[ -z "$bad" ] || { problem "a failure swallowed by the next statement:"; echo "$bad" | sed 's/^/    /'; return 1; }
+	echo "  $(grep -chE '^test_[a-z0-9_]+\(\)' "$TOP"/tests/*.sh | paste -sd+ | bc) tests: every failure decides the status"
 }

@@ -13,7 +13,7 @@ INITRD=${INITRD:-$BUILD/initramfs-test.cpio.gz}
 
 # Anything matching this in a serial log fails the test, unless the test
 # names it as expected.
-SPLAT='WARNING:|BUG:|Oops|general protection fault|Kernel panic|possible recursive locking|possible circular locking|inconsistent lock state|suspicious RCU usage|sleeping function called from invalid context|DEBUG_LOCKS_WARN_ON|turning off the locking correctness validator|Call Trace:'
+SPLAT='WARNING:|BUG:|Oops|general protection fault|Kernel panic|possible recursive locking|possible circular locking|inconsistent lock state|suspicious RCU usage|sleeping function called from invalid context|DEBUG_LOCKS_WARN_ON|turning off the locking correctness validator|Call Trace:|detected stalls? on CPUs|rcu_.* self-detected stall|blocked for more than [0-9]+ seconds|soft lockup - CPU|Watchdog detected hard LOCKUP'
 
 # What the expected panic of a crash test prints: its message and stack.
 CRASH_SPLAT='sysrq triggered crash|Call Trace:'

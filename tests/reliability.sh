@@ -3,31 +3,41 @@
 # erratum platform with the Rust sample loaded, so they need the series.
 
 # Ten kexecs in a row, every kernel checking the reset memory, then kdump
-# from the last one.
+# from the last one, with a module that has TDH.SYS.DISABLE.  The sample's
+# page is made private in the first kernel only, checked by the second.
 test_chain_kexec_kdump() {
 	local m n=10 k
 	needs_series || return
 	m=$(new_marker)
-	boot chain 600 "$SIM_ON tdxsample=load crashkernel=384M tdxtest=chain tdxchain=$((n + 1)) tdxmarker=$m" || return 1
+	boot chain 600 "$SIM_ON,sysdisable tdxsample=load crashkernel=384M tdxtest=chain tdxchain=$((n + 1)) tdxmarker=$m" || return 1
 	for k in $(seq 2 $((n + 1))); do
 		expect "TDXTEST[$k]: scenario chain stage $k" || return 1
 	done
 	[ "$(count "tdx_sim: verdict: pamt: 0 of")" = $((n + 1)) ] &&
-	[ "$(count "tdx_sim: verdict: user: 0 of")" = $((n + 1)) ] ||
+	[ "$(count "tdx_sim: verdict: user: 0 of")" = 1 ] ||
 		{ problem "not $((n + 1)) kernels found no private line left"; return 1; }
 	[ "$(count "lines still private, first at")" = 0 ] || { problem "private lines left"; return 1; }
+	# A module with TDH.SYS.DISABLE: every kernel initialises TDX and
+	# disables the module before the next one, the crash included.
+	[ "$(count "tdx_sim: TDX enabled on $QEMU_SMP CPUs")" = $((n + 1)) ] &&
+	[ "$(count "virt/tdx: kexec: TDX module disabled, its memory cleared")" = $((n + 1)) ] ||
+		{ problem "not $((n + 1)) kernels enabled TDX and disabled the module"; return 1; }
 	expect "TDXTEST[capture]: vmcore dmesg has marker $m" &&
 	expect "TDXTEST[capture]: DONE" &&
 	clean_log "$CRASH_SPLAT"
 }
 
-# kdump from a kernel that was itself started by kexec.
+# kdump from a kernel that was itself started by kexec, both with TDX.
 test_kexec_then_kdump() {
 	local m
 	needs_series || return
 	m=$(new_marker)
-	boot kexec_kdump 240 "$SIM_ON tdxsample=load crashkernel=384M tdxtest=kexec_kdump tdxmarker=$m" &&
-	sim_clean_after "TDXTEST[2]: crashing" pamt user &&
+	boot kexec_kdump 240 "$SIM_ON,sysdisable tdxsample=load crashkernel=384M tdxtest=kexec_kdump tdxmarker=$m" &&
+	{ [ "$(count "tdx_sim: TDX enabled on $QEMU_SMP CPUs")" = 2 ] &&
+	  [ "$(count "virt/tdx: kexec: TDX module disabled, its memory cleared")" = 2 ] ||
+		problem "not both kernels enabled TDX and disabled the module"; } &&
+	sim_clean_after "kexec_core: Starting new kernel" pamt user &&
+	sim_clean_after "TDXTEST[2]: crashing" pamt &&
 	expect "TDXTEST[capture]: vmcore dmesg has marker $m" &&
 	expect "TDXTEST[capture]: DONE" &&
 	clean_log "$CRASH_SPLAT"

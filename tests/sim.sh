@@ -20,12 +20,16 @@ sim_clean_after() {
 	done
 }
 
-# sim_left_after LINE KIND...: after LINE, private lines of KIND are left.
+# sim_left_after LINE KIND...: after LINE, every line of KIND is still
+# private (N of N).
 sim_left_after() {
 	local line=$1 k; shift
 	for k in "$@"; do
-		expect_after_re "$line" "tdx_sim: verdict: $k: [1-9][0-9]* of [0-9]+ lines still private, first at 0x" ||
-			return
+		awk -v a="$line" -v k="tdx_sim: verdict: $k: " 'index($0, a) && !s { s = 1; next }
+			s && (i = index($0, k)) { split(substr($0, i + length(k)), w, " ")
+				if (w[1] > 0 && w[1] == w[3] && w[2] == "of") f = 1 }
+			END { exit !f }' "$LOG" ||
+			{ problem "after '$line' not every line of $k still private"; return; }
 	done
 }
 
@@ -155,6 +159,8 @@ test_sim_init_error() {
 	expect_after "$fail" "virt/tdx: module initialization failed (-5)" &&
 	expect_after "$fail" "tdx_sim: TDX not enabled: tdx_enable() returned -5" &&
 	sim_clean_after "$fail" pamt &&
+	{ ! grep -qa "virt/tdx: kexec:" "$LOG" ||
+		problem "the kexec after the failed init converted or disabled: $(grep -a -m1 'virt/tdx: kexec:' "$LOG")"; } &&
 	sim_clean_after "kexec_core: Starting new kernel" pamt &&
 	clean_log
 }
@@ -184,7 +190,7 @@ test_sim_sample_unloaded() {
 	boot sim_sample_unloaded 120 "$SIM_ON tdxsample=unload tdxtest=kexec_load tdxmarker=$m" &&
 	expect_after "rust_tdx_reset: registered, manages" "rust_tdx_reset: unregistering" &&
 	sim_clean_after "kexec_core: Starting new kernel" pamt &&
-	! grep -qa "rust_tdx_reset: reset" "$LOG" || problem "the handler of the unloaded sample ran"
+	{ ! grep -qa "rust_tdx_reset: reset" "$LOG" || problem "the handler of the unloaded sample ran"; } &&
 	clean_log
 }
 
