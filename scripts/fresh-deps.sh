@@ -10,8 +10,7 @@
 # Exits 77, saying why, when this machine cannot make such a root.
 
 . "$(dirname "$0")/lib.sh"
-MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
-SECURITY=${DEBIAN_SECURITY:-http://deb.debian.org/debian-security}
+read -r MIRROR SECURITY < <(debian_mirrors)
 root=$BUILD/fresh-root
 mkdir -p "$LOGS"
 
