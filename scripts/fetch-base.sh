@@ -53,20 +53,20 @@ versions() {
 }
 src_versions=$(versions linux-source-6.12)
 cfg_versions=$(versions linux-config-6.12)
+common=$(comm -12 <(sort <<<"$src_versions") <(sort <<<"$cfg_versions") | sed '/^$/d')
 where="$BASE_SUITES on $main_uri and $sec_uri"
 
 if [ -n "${BASE_VERSION:-}" ]; then
 	version=$BASE_VERSION
 	grep -qxF -- "$version" <<<"$src_versions" && grep -qxF -- "$version" <<<"$cfg_versions" || {
-		newer=$(for v in $(comm -12 <(sort <<<"$src_versions") <(sort <<<"$cfg_versions")); do
+		newer=$(for v in $common; do
 			dpkg --compare-versions "$v" gt "$version" && echo "$v"; done | sort -V | paste -sd' ')
 		die "$where no longer have linux-source-6.12 and linux-config-6.12 $version, the version BASE_VERSION asks for; ${newer:+newer ones there: $newer; }leave BASE_VERSION unset for the newest (README, \"Bases\")"
 	}
 else
-	version=$(comm -12 <(sort <<<"$src_versions") <(sort <<<"$cfg_versions") | sed '/^$/d' |
-		sort -rV | head -1)
+	version=$(sort -rV <<<"$common" | head -1)
 	[ -n "$version" ] ||
-		die "$where have no version of linux-source-6.12 that linux-config-6.12 has too (linux-source-6.12: ${src_versions:-none}; linux-config-6.12: ${cfg_versions:-none})" 
+		die "$where have no version of linux-source-6.12 that linux-config-6.12 has too (linux-source-6.12: ${src_versions:-none}; linux-config-6.12: ${cfg_versions:-none})"
 fi
 
 line=$(proven "$version")

@@ -51,10 +51,11 @@ debian_mirrors() {
 	else
 		codename=$(. /etc/os-release 2>/dev/null && echo "${VERSION_CODENAME:-}")
 		if [ -n "$codename" ]; then
-			main=$(apt-get indextargets --format '$(RELEASE) $(REPO_URI)' 2>/dev/null |
-				awk -v c="$codename" '$1 == c { print $2; exit }')
-			sec=$(apt-get indextargets --format '$(RELEASE) $(REPO_URI)' 2>/dev/null |
-				awk -v c="$codename-security" '$1 == c { print $2; exit }')
+			read -r main sec < <(apt-get indextargets --format '$(RELEASE) $(REPO_URI)' 2>/dev/null |
+				awk -v c="$codename" '$1 == c && !m { m = $2 } $1 == c "-security" && !s { s = $2 }
+					END { print (m ? m : "-"), (s ? s : "-") }')
+			[ "$main" != - ] || main=
+			[ "$sec" != - ] || sec=
 		fi
 		main=${main:-http://deb.debian.org/debian} sec=${sec:-http://deb.debian.org/debian-security}
 	fi

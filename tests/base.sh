@@ -158,7 +158,7 @@ test_base_resolution() {
 # copy: base_resolution must fail on every one.
 BASE_MUTANTS=(
 	'fetch-base.sh:s/\[ -z "\$want" \] || \[ "\$got" = "\$want" \] ||$/true ||/'
-	'fetch-base.sh:s/^\tversion=\$(comm -12 .*/\tversion=$(echo "$src_versions" |/'
+	'fetch-base.sh:s/^\tversion=\$(sort -rV <<<"\$common" | head -1)$/\tversion=$(sort -rV <<<"$src_versions" | head -1)/'
 	'worktree.sh:s/^\twork=\$(unexported)$/\twork=/'
 	"worktree.sh:/^trap 'rm -rf \"\$new\"' EXIT\$/d"
 )
