@@ -100,6 +100,16 @@ JOBS=${JOBS:-3}
 # The CPUs QEMU gives every test kernel; each test checks they all came up.
 QEMU_SMP=2
 
+# The CPU models, all bare metal (no hypervisor bit).  A kernel with the
+# emulated TDX module runs on a TDX host: an Intel CPU of the erratum
+# platform Sapphire Rapids (family 6, model 0x8f), so that the kernel's own
+# check_tdx_erratum() decides; CPU_GNR is a later one without the erratum
+# (Granite Rapids, model 0xad).  Other kernels run on QEMU's own model, an
+# AMD CPU, which takes the SME path.
+CPU_SPR="max,-hypervisor,vendor=GenuineIntel,family=6,model=143,stepping=8"
+CPU_GNR="max,-hypervisor,vendor=GenuineIntel,family=6,model=173,stepping=1"
+CPU_AMD="max,-hypervisor"
+
 # Debian's rustc and its rust-src, not the rustup toolchain first on PATH.
 KMAKE_RUST=(RUSTC=/usr/bin/rustc HOSTRUSTC=/usr/bin/rustc
 	    RUSTDOC=/usr/bin/rustdoc RUSTFMT=/usr/bin/rustfmt

@@ -5,8 +5,9 @@
 # Boot KERNEL under QEMU/TCG with the serial console in LOG.  Exits 0 when
 # the guest rebooted by itself (the tests end every run with a reboot),
 # non-zero when QEMU failed or the host-side TIMEOUT (seconds) hit.
-# The CPU model is bare metal, as a TDX host is: QEMU_CPU=max makes the
-# kernel a guest (the hypervisor CPUID bit set).
+# The CPU model is bare metal, as a TDX host is (QEMU_CPU, default CPU_AMD;
+# see lib.sh): QEMU_CPU=max makes the kernel a guest (the hypervisor CPUID
+# bit set).
 
 . "$(dirname "$0")/lib.sh"
 
@@ -14,7 +15,7 @@ kernel=$1 initrd=$2 log=$3 limit=$4; shift 4
 mkdir -p "$(dirname "$log")"
 rc=0
 timeout --foreground -k 5 "$limit" qemu-system-x86_64 \
-	-accel tcg -cpu "${QEMU_CPU:-max,-hypervisor}" -m 2G -smp "$QEMU_SMP" \
+	-accel tcg -cpu "${QEMU_CPU:-$CPU_AMD}" -m 2G -smp "$QEMU_SMP" \
 	-display none -no-reboot -monitor none -serial "file:$log" \
 	-kernel "$kernel" -initrd "$initrd" \
 	-append "console=ttyS0 panic=-1 oops=panic $*" \

@@ -82,3 +82,39 @@ test_gate_test_shape() {
 	[ -z "$bad" ] || { problem "a failure swallowed by the next statement:"; echo "$bad" | sed 's/^/    /'; return 1; }
 	echo "  $(grep -chE '^test_[a-z0-9_]+\(\)' "$TOP"/tests/*.sh | paste -sd+ | bc) tests: every failure decides the status"
 }
+
+# The mutants of the series (test-patches/mutants/NAME.patch, applied on top
+# of the series and the test-only patches): each removes the reason for a
+# check of the tests, and each test its first line names ("# kills: TEST
+# ...") must fail on it.  A mutant that a test survives fails the gate.
+# The mutants build one after another in a copy of the test kernel's
+# objects, so that each compiles only what it changes; the test kernel's
+# own objects and its checkout's tree are left as they were.
+test_gate_kernel_mutants() {
+	local o=$OBJ/mutant mp name t survived=() killed=0 rc=0
+	needs_series || return
+	rm -rf "$o" && cp -a "$OBJ/test" "$o" || { problem "cannot copy $OBJ/test"; return 1; }
+	for mp in "$TOP"/test-patches/mutants/*.patch; do
+		name=$(basename "$mp" .patch)
+		"$TOP/scripts/checkout.sh" HEAD "$TOP"/test-patches/*.patch "$mp" &&
+		kmake "$o" -s CLIPPY=1 bzImage modules >"$LOGS/build-mutant-$name.log" 2>&1 &&
+		"$TOP/scripts/mkinitramfs.sh" "$o" "$BUILD/initramfs-mutant.cpio.gz" ||
+			{ problem "mutant $name does not build (log: $LOGS/build-mutant-$name.log)"; rc=1; break; }
+		mkdir -p "$LOGS/mutant-$name"
+		for t in $(sed -n '1s/^# kills: //p' "$mp"); do
+			if KERNEL=$o/arch/x86/boot/bzImage INITRD=$BUILD/initramfs-mutant.cpio.gz \
+			   LOGS=$LOGS/mutant-$name "test_$t" >"$LOGS/mutant-$name/$t.out" 2>&1; then
+				survived+=("$name: $t")
+			else
+				echo "  $name: $t fails: $(grep -m1 'FAIL:' "$LOGS/mutant-$name/$t.out" | sed 's/^ *FAIL: //')"
+				killed=$((killed + 1))
+			fi
+		done
+	done
+	"$TOP/scripts/checkout.sh" HEAD "$TOP"/test-patches/*.patch || rc=1
+	rm -f "$BUILD/initramfs-mutant.cpio.gz"
+	[ $rc = 0 ] || return 1
+	[ ${#survived[@]} = 0 ] || { problem "tests that pass with the reason for their check removed: ${survived[*]}"; return 1; }
+	[ $killed -gt 0 ] || { problem "no mutant ran"; return 1; }
+	echo "  $killed tests, each failed on its mutant"
+}

@@ -15,8 +15,10 @@ INITRD=${INITRD:-$BUILD/initramfs-test.cpio.gz}
 # names it as expected.
 SPLAT='WARNING:|BUG:|Oops|general protection fault|Kernel panic|possible recursive locking|possible circular locking|inconsistent lock state|suspicious RCU usage|sleeping function called from invalid context|DEBUG_LOCKS_WARN_ON|turning off the locking correctness validator|Call Trace:|detected stalls? on CPUs|rcu_.* self-detected stall|blocked for more than [0-9]+ seconds|soft lockup - CPU|Watchdog detected hard LOCKUP'
 
-# What the expected panic of a crash test prints: its message and stack.
-CRASH_SPLAT='sysrq triggered crash|Call Trace:'
+# What the expected panic of a crash test prints.  Its stack ("Call
+# Trace:") is allowed once after each line of the expected splat, nowhere
+# else (clean_log).
+CRASH_SPLAT='sysrq triggered crash'
 
 problem() { echo "  FAIL: $*"; return 1; }
 
@@ -26,12 +28,15 @@ needs_series() { series_applied || return $SKIP; }
 
 new_marker() { echo "m$(head -c 6 /dev/urandom | od -An -tx1 | tr -d ' \n')"; }
 
-# boot NAME TIMEOUT CMDLINE...: run one scenario, its log in $LOG.
+# boot NAME TIMEOUT CMDLINE...: run one scenario, its log in $LOG, on
+# QEMU_CPU, else on CPU_SPR with the emulated TDX module (tdx_sim=), else
+# on CPU_AMD.
 boot() {
-	local name=$1 limit=$2; shift 2
+	local name=$1 limit=$2 cpu=$CPU_AMD; shift 2
+	case " $* " in *" tdx_sim="*) cpu=$CPU_SPR ;; esac
 	LOG=$LOGS/$name.log
 	rm -f "$LOG"
-	"$TOP/scripts/qemu-run.sh" "$KERNEL" "$INITRD" "$LOG" "$limit" "$@" ||
+	QEMU_CPU=${QEMU_CPU:-$cpu} "$TOP/scripts/qemu-run.sh" "$KERNEL" "$INITRD" "$LOG" "$limit" "$@" ||
 		problem "QEMU did not end with a reboot (rc $?)"
 }
 
@@ -66,12 +71,17 @@ all_cpus_up() {
 }
 
 # clean_log [ALLOWED-REGEX [ONE-CPU-KERNELS]]: no splat but the allowed
-# one, every kernel brought up every CPU (all_cpus_up), no stage reported
-# a failure, and every stage that started ended as it should: with DONE,
-# or by handing over to the next kernel (kexec -e, crash).
+# one, and one stack ("Call Trace:") after each line of it, every kernel
+# brought up every CPU (all_cpus_up), no stage reported a failure, and
+# every stage that started ended as it should: with DONE, or by handing
+# over to the next kernel (kexec -e, crash).
 clean_log() {
 	local allowed=${1:-^\$} splats s
-	splats=$(grep -aE "$SPLAT" "$LOG" | grep -avE "$allowed" || true)
+	splats=$(SPLAT_RE=$SPLAT ALLOWED_RE=$allowed awk '
+		$0 !~ ENVIRON["SPLAT_RE"] { next }
+		$0 ~ ENVIRON["ALLOWED_RE"] { armed = 1; next }
+		/Call Trace:/ && armed { armed = 0; next }
+		{ print }' "$LOG")
 	[ -z "$splats" ] || { problem "kernel splat: $(echo "$splats" | head -3)"; return; }
 	all_cpus_up "${2:-0}" || return
 	! grep -a 'TDXTEST\[[^]]*\]: FAIL' "$LOG" || { problem "a stage failed"; return; }

@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
-# The emulated TDX module (test-patches/) on a bare-metal platform with two
-# CPUs: the first kernel initialises TDX with the base's own tdx_enable(),
+# The emulated TDX module (test-patches/) on a bare-metal Intel platform
+# with two CPUs (CPU_SPR, or CPU_GNR without the erratum), VMX turned on
+# and off per CPU where KVM does: the first kernel initialises TDX with
+# the base's own tdx_enable(),
 # which has the module make the PAMTs private, and the Rust sample has a
 # page of its own made private.  The kernel that kexec or kdump starts
 # counts the lines of those ranges that are still private: on an erratum
@@ -58,6 +60,7 @@ enable_refused_after() {
 #   disabled  the module (",sysdisable") cleared everything and is
 #             uninitialised: the next kernel initialises TDX again
 #   left      no erratum: nothing is converted, private lines are left
+# The kernel's own check decides the erratum from the CPU model.
 sim_test() {
 	local name=$1 scenario=$2 opts=$3 outcome=$4 flush=$5 extra=${6:-} m next how code
 	needs_series || return
@@ -68,9 +71,14 @@ sim_test() {
 	esac
 	case $opts in
 	*faildisable*) code=0xc000050800000000 ;;	# TDX_SYS_STATE_INCORRECT
+	*busy=69:always*) code=0x8000020200000000 ;;	# TDX_SYS_BUSY
 	*) code=0xc000010000000000 ;;			# TDX_OPERAND_INVALID, RAX
 	esac
 	boot "$name" 180 "$SIM_ON$opts tdxsample=load $extra tdxtest=$scenario tdxmarker=$m" &&
+	case $outcome in
+	left) expect_re "tdx_sim: emulated TDX module at .*, TDX platform, no erratum" ;;
+	*) expect_re "tdx_sim: emulated TDX module at .*, TDX platform, erratum platform" ;;
+	esac &&
 	sim_enabled &&
 	expect "rust_tdx_reset: registered, manages 4096 bytes at" &&
 	stop_flushes "$how" "$flush" &&
@@ -114,9 +122,43 @@ test_sim_disable_kdump_file() { sim_test sim_disable_kdump_file kdump_file ",sys
 # TDH.SYS.DISABLE fails outright: the kernel falls back to its reset.
 test_sim_disable_fails() { sim_test sim_disable_fails kexec_load ",sysdisable,faildisable" reset 1; }
 
-# Without the erratum nothing is converted: the private lines survive the
-# kexec.  This is also the negative control of the verdict itself.
-test_sim_noerratum() { sim_test sim_noerratum kexec_load ",noerratum" left 1; }
+# Without the erratum (a later Intel CPU) nothing is converted: the private
+# lines survive the kexec.  This is also the negative control of the
+# verdict itself.
+test_sim_noerratum() { QEMU_CPU=$CPU_GNR sim_test sim_noerratum kexec_load "" left 1; }
+
+# TDH.SYS.DISABLE busy: five times at a normal kexec (retried, then the
+# module shuts down), and every time at a crash (given up, then the
+# memory is converted and the dump taken).
+test_sim_disable_busy() { sim_test sim_disable_busy kexec_load ",sysdisable,busy=69:5" disabled 1; }
+test_sim_disable_busy_kdump() {
+	sim_test sim_disable_busy_kdump kdump_load ",sysdisable,busy=69:always" reset 1 crashkernel=384M
+}
+
+# A crash while the other CPU is inside a SEAMCALL (every CPU makes 2 ms
+# SEAMCALLs without end): the shootdown NMI waits for the SEAMCALL to
+# return, as on hardware, the module is disabled and the dump taken.
+test_sim_kdump_in_seamcall() {
+	sim_test sim_kdump_in_seamcall kdump_load ",sysdisable,seamloop" disabled 1 crashkernel=384M &&
+	expect "tdx_sim: seamloop: SEAMCALLs without end on every CPU"
+}
+
+# A crash on a TDX host before anything initialised TDX: nothing to
+# disable or convert, no CPU made a SEAMCALL so none flushes, the dump is
+# taken.
+test_sim_kdump_before_enable() {
+	local m
+	needs_series || return
+	m=$(new_marker)
+	boot sim_kdump_before_enable 180 "$SIM_ON,sysdisable,noenable crashkernel=384M tdxtest=kdump_load tdxmarker=$m" &&
+	expect "virt/tdx: BIOS enabled: private KeyID range" &&
+	{ ! grep -qaE "virt/tdx: kexec:|tdx_sim: TDX enabled|rust_tdx_reset" "$LOG" ||
+		problem "TDX was enabled, disabled or converted: $(grep -aE -m1 "virt/tdx: kexec:|tdx_sim: TDX enabled|rust_tdx_reset" "$LOG")"; } &&
+	stop_flushes "answered the crash NMI" 0 &&
+	expect "TDXTEST[capture]: vmcore dmesg has marker $m" &&
+	expect "TDXTEST[capture]: DONE" &&
+	clean_log "$CRASH_SPLAT"
+}
 
 # A guest (-cpu max), which makes no SEAMCALL: no CPU flushes, for kexec
 # and for kdump.  WBINVD would raise #VE in a TDX guest and #VC in an
@@ -145,6 +187,24 @@ test_sim_kdump_deaf_cpu() {
 	expect "TDXTEST[capture]: vmcore dmesg has marker $m" &&
 	expect "TDXTEST[capture]: DONE" &&
 	clean_log "$CRASH_SPLAT|BUG: kernel NULL pointer dereference|Oops: "
+}
+
+# A crash from NMI context (an NMI no handler claims, unknown_nmi_panic):
+# the other CPU answers the shootdown NMI and flushes, the module is
+# disabled, the dump is taken.
+test_sim_kdump_nmi() {
+	local m
+	needs_series || return
+	m=$(new_marker)
+	boot sim_kdump_nmi 180 "$SIM_ON,sysdisable tdxsample=load crashkernel=384M unknown_nmi_panic=1 tdxcrash=nmi tdxtest=kdump_load tdxmarker=$m" &&
+	expect_after "TDXTEST[1]: crashing" "Kernel panic - not syncing: NMI: Not continuing" &&
+	sim_enabled &&
+	stop_flushes "answered the crash NMI" 1 &&
+	expect "virt/tdx: kexec: TDX module disabled, its memory cleared" &&
+	sim_clean_after "TDXTEST[1]: crashing" pamt user &&
+	expect "TDXTEST[capture]: vmcore dmesg has marker $m" &&
+	expect "TDXTEST[capture]: DONE" &&
+	clean_log "Kernel panic - not syncing: NMI: Not continuing|Uhhuh. NMI received for unknown reason"
 }
 
 # The third TDH.SYS.TDMR.INIT fails: tdx_enable()'s error path must reset
