@@ -97,8 +97,10 @@ use_gates_tree() {
 
 JOBS=${JOBS:-3}
 
-# The CPUs QEMU gives every test kernel; each test checks they all came up.
-QEMU_SMP=2
+# The CPUs QEMU gives every test kernel, in QEMU_SOCKETS packages; each
+# test checks they all came up.
+QEMU_SMP=${QEMU_SMP:-4}
+QEMU_SOCKETS=${QEMU_SOCKETS:-2}
 
 # The CPU models, all bare metal (no hypervisor bit).  A kernel with the
 # emulated TDX module runs on a TDX host: an Intel CPU of the erratum

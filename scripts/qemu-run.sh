@@ -15,7 +15,7 @@ kernel=$1 initrd=$2 log=$3 limit=$4; shift 4
 mkdir -p "$(dirname "$log")"
 rc=0
 timeout --foreground -k 5 "$limit" qemu-system-x86_64 \
-	-accel tcg -cpu "${QEMU_CPU:-$CPU_AMD}" -m 2G -smp "$QEMU_SMP" \
+	-accel tcg -cpu "${QEMU_CPU:-$CPU_AMD}" -m 2G -smp "$QEMU_SMP,sockets=$QEMU_SOCKETS" \
 	-display none -no-reboot -monitor none -serial "file:$log" \
 	-kernel "$kernel" -initrd "$initrd" \
 	-append "console=ttyS0 panic=-1 oops=panic $*" \
