@@ -146,6 +146,26 @@ test_sim_kdump_in_seamcall() {
 	expect "tdx_sim: seamloop: SEAMCALLs without end on every CPU"
 }
 
+# A crash on one CPU while another is in tdx_enable() with an older module
+# (crashinit): the PAMTs are allocated, the TDMR list built and the first
+# TDH.SYS.TDMR.INIT calls made the first PAMT lines private.  The crash
+# kexec converts every PAMT of the list, freeing nothing, the dump is
+# taken.
+test_sim_kdump_during_enable() {
+	local m p="Kernel panic - not syncing: tdx_sim: crash while another CPU is in tdx_enable()"
+	needs_series || return
+	m=$(new_marker)
+	boot sim_kdump_during_enable 180 "$SIM_ON,crashinit crashkernel=384M tdxcrash=duringenable tdxtest=kdump_load tdxmarker=$m" &&
+	expect_after "TDXTEST[1]: crashing" "$p" &&
+	{ ! grep -qaE "tdx_sim: TDX enabled|virt/tdx: module initialized" "$LOG" || problem "tdx_enable() finished before the crash"; } &&
+	expect_after "$p" "virt/tdx: kexec: TDX module not disabled (0xc000010000000000), converting TDX private memory" &&
+	stop_flushes "answered the crash NMI" 1 &&
+	sim_clean_after "$p" pamt &&
+	expect "TDXTEST[capture]: vmcore dmesg has marker $m" &&
+	expect "TDXTEST[capture]: DONE" &&
+	clean_log "tdx_sim: crash while another CPU is in tdx_enable"
+}
+
 # A crash on a TDX host before anything initialised TDX: nothing to
 # disable or convert, no CPU made a SEAMCALL so none flushes, the dump is
 # taken.
