@@ -7,16 +7,19 @@
 # non-zero when QEMU failed or the host-side TIMEOUT (seconds) hit.
 # The CPU model is bare metal, as a TDX host is (QEMU_CPU, default CPU_AMD;
 # see lib.sh): QEMU_CPU=max makes the kernel a guest (the hypervisor CPUID
-# bit set).
+# bit set).  QEMU_MONITOR=PATH: QEMU's monitor on the Unix socket PATH.
 
 . "$(dirname "$0")/lib.sh"
 
 kernel=$1 initrd=$2 log=$3 limit=$4; shift 4
 mkdir -p "$(dirname "$log")"
 rc=0
+monitor=none
+[ -z "${QEMU_MONITOR:-}" ] || monitor=unix:$QEMU_MONITOR,server,nowait
 timeout --foreground -k 5 "$limit" qemu-system-x86_64 \
 	-accel tcg -cpu "${QEMU_CPU:-$CPU_AMD}" -m 2G -smp "$QEMU_SMP,sockets=$QEMU_SOCKETS" \
-	-display none -no-reboot -monitor none -serial "file:$log" \
+	-display none -no-reboot -monitor "$monitor" \
+	-serial "file:$log" \
 	-kernel "$kernel" -initrd "$initrd" \
 	-append "console=ttyS0 panic=-1 oops=panic $*" \
 	</dev/null >"$log.qemu" 2>&1 || rc=$?

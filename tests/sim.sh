@@ -232,6 +232,52 @@ test_sim_kdump_nmi() {
 	clean_log
 }
 
+# A machine check on the Rust sample's private page, injected through
+# QEMU's monitor once the guest names the page: the kernel asks the module
+# for the page's type (TDH.PHYMEM.PAGE.RDMD) and reports TDX private
+# memory, the panic goes to the capture kernel, the crash kexec converts
+# the memory (an older module) and the dump is taken.  A machine check is
+# NMI-like: the capture kernel reads the report from the dumped log.
+test_sim_kdump_mce() {
+	local m mon=$LOGS/sim_kdump_mce.mon
+	needs_series || return
+	m=$(new_marker)
+	rm -f "$mon"
+	inject_mce "$LOGS/sim_kdump_mce.log" "$mon" &
+	QEMU_MONITOR=$mon boot sim_kdump_mce 180 "$SIM_ON tdxsample=load crashkernel=384M tdxcrash=mce tdxtest=kdump_load tdxmarker=$m" ||
+		{ wait; return 1; }
+	wait $! || { problem "no machine check was injected"; return; }
+	expect_re "TDXTEST\[1\]: machine check at 0x[0-9a-f]+" &&
+	expect "TDXTEST[capture]: vmcore dmesg: [Hardware Error]: Machine check: TDX private memory error. Possible kernel bug." &&
+	expect "TDXTEST[capture]: vmcore dmesg: panic: Fatal machine check" &&
+	expect "TDXTEST[capture]: vmcore dmesg: virt/tdx: kexec: TDX module not disabled (0xc000010000000000), converting TDX private memory" &&
+	sim_clean_after "TDXTEST[1]: crashing" pamt user &&
+	expect "TDXTEST[capture]: vmcore dmesg has marker $m" &&
+	expect "TDXTEST[capture]: DONE" &&
+	clean_log
+}
+
+# inject_mce LOG SOCKET: once LOG names the page, a fatal memory error at
+# its address (MCi_STATUS VAL UC EN MISCV ADDRV PCC, memory controller
+# error; MCi_MISC: physical address, 4 KiB granule), broadcast to every
+# CPU through QEMU's monitor on SOCKET.
+inject_mce() {
+	local addr i
+	for i in $(seq 600); do
+		addr=$(sed -n 's/^TDXTEST\[1\]: machine check at \(0x[0-9a-f]*\).*/\1/p' "$1" 2>/dev/null)
+		[ -n "$addr" ] && break
+		sleep 0.2
+	done
+	[ -n "$addr" ] || return 1
+	python3 - "$2" "mce -b 0 1 0xbe0000000000009f 0x6 $addr 0x8c" <<'PY'
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+s.sendall(sys.argv[2].encode() + b"\n")
+time.sleep(1)
+PY
+}
+
 # The third TDH.SYS.TDMR.INIT fails: tdx_enable()'s error path must reset
 # the PAMTs it had the module make private, so none is left, in this
 # kernel and in the next.
