@@ -138,12 +138,14 @@ test_sim_disable_busy_kdump() {
 	sim_test sim_disable_busy_kdump kdump_load ",sysdisable,busy=69:always" reset 1 crashkernel=384M
 }
 
-# A crash while the other CPU is inside a SEAMCALL (every CPU makes 2 ms
+# A crash while another CPU is inside a SEAMCALL (every CPU makes 2 ms
 # SEAMCALLs without end): the shootdown NMI waits for the SEAMCALL to
-# return, as on hardware, the module is disabled and the dump taken.
+# return, as on hardware, the module is disabled and the dump taken.  The
+# capture kernel says that a crash NMI did wait, so the scenario happened.
 test_sim_kdump_in_seamcall() {
 	sim_test sim_kdump_in_seamcall kdump_load ",sysdisable,seamloop" disabled 1 crashkernel=384M &&
-	expect "tdx_sim: seamloop: SEAMCALLs without end on every CPU"
+	expect "tdx_sim: seamloop: SEAMCALLs without end on every CPU" &&
+	expect_after_re "TDXTEST[1]: crashing" "tdx_sim: the crash NMI waited for a SEAMCALL to return on [1-9] CPUs"
 }
 
 # A crash on one CPU while another is in tdx_enable() with an older module
