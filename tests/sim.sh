@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # The emulated TDX module (test-patches/) on a bare-metal Intel platform
-# with two CPUs (CPU_SPR, or CPU_GNR without the erratum), VMX turned on
+# with four CPUs in two packages (CPU_SPR, or CPU_GNR without the
+# erratum), VMX turned on
 # and off per CPU where KVM does: the first kernel initialises TDX with
 # the base's own tdx_enable(),
 # which has the module make the PAMTs private, and the Rust sample has a
