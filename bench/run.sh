@@ -5,8 +5,8 @@
 # 1. kexec -e to the next kernel's /init, and panic to the capture kernel's
 #    /init: the base kernel (INTEL_TDX_HOST=n) against the series
 #    (INTEL_TDX_HOST=y, not a TDX platform), alternating, REPS times each,
-#    under QEMU/TCG on a bare-metal CPU model; the ratio of the medians,
-#    and the spread (min-max) of each.
+#    under QEMU/TCG on two bare-metal CPU models, Intel (Sapphire Rapids)
+#    and AMD; the ratio of the medians, and the spread (min-max) of each.
 # 2. The emulated TDX module on an erratum platform: how long the reset of
 #    a real PAMT took beside a memset of the same size in the same kernel.
 # 3. bench/clearbench.c on this CPU: the kernel's MOVDIR64B loop beside the
@@ -34,22 +34,25 @@ build bench-base "$BASE_TAG" "$TOP/config/test.config"
 build bench-series HEAD "$TOP/config/test.config" "$TOP/config/tdx-host.config"
 
 echo "== kexec and kdump hand-over under QEMU/TCG, $REPS runs each, seconds (median)"
-for sc in kexec_load kdump_load; do
-	extra=; [ $sc = kdump_load ] && extra=crashkernel=384M
-	for k in bench-base bench-series; do : >"$BUILD/bench-$k-$sc"; done
-	for r in $(seq "$REPS"); do
-		for k in bench-base bench-series; do
-			"$TOP/bench/boottime.py" "$OBJ/$k/arch/x86/boot/bzImage" \
-				"$BUILD/initramfs-$k.cpio.gz" $sc $extra >>"$BUILD/bench-$k-$sc" ||
-				die "$k $sc run $r failed"
+for cpu in intel amd; do
+	case $cpu in intel) model=$CPU_SPR ;; amd) model=$CPU_AMD ;; esac
+	for sc in kexec_load kdump_load; do
+		extra=; [ $sc = kdump_load ] && extra=crashkernel=384M
+		for k in bench-base bench-series; do : >"$BUILD/bench-$k-$cpu-$sc"; done
+		for r in $(seq "$REPS"); do
+			for k in bench-base bench-series; do
+				QEMU_CPU=$model "$TOP/bench/boottime.py" "$OBJ/$k/arch/x86/boot/bzImage" \
+					"$BUILD/initramfs-$k.cpio.gz" $sc $extra >>"$BUILD/bench-$k-$cpu-$sc" ||
+					die "$k $cpu $sc run $r failed"
+			done
 		done
+		b=$(median <"$BUILD/bench-bench-base-$cpu-$sc")
+		s=$(median <"$BUILD/bench-bench-series-$cpu-$sc")
+		printf '%-5s %-10s base %s (%s)  series %s (%s)  ratio series/base %s\n' "$cpu" "$sc" \
+			"$b" "$(spread <"$BUILD/bench-bench-base-$cpu-$sc")" \
+			"$s" "$(spread <"$BUILD/bench-bench-series-$cpu-$sc")" \
+			"$(awk -v b="$b" -v s="$s" 'BEGIN { printf "%.3f", s / b }')"
 	done
-	b=$(median <"$BUILD/bench-bench-base-$sc")
-	s=$(median <"$BUILD/bench-bench-series-$sc")
-	printf '%-11s base %s (%s)  series %s (%s)  ratio series/base %s\n' "$sc" \
-		"$b" "$(spread <"$BUILD/bench-bench-base-$sc")" \
-		"$s" "$(spread <"$BUILD/bench-bench-series-$sc")" \
-		"$(awk -v b="$b" -v s="$s" 'BEGIN { printf "%.3f", s / b }')"
 done
 
 echo "== PAMT reset on the emulated TDX module, erratum platform (test kernel, QEMU/TCG)"

@@ -47,6 +47,23 @@ test_gate_clippy() {
 		problem "the test kernel's build has warnings"
 }
 
+# make bench, one run of each kind, so that it cannot break unnoticed: both
+# kernels build and hand over on both CPU models, the emulated module's
+# PAMT reset is timed, clearbench runs.  The figures themselves mean
+# nothing after one run; the README's come from make bench.
+test_gate_bench() {
+	local out rc
+	needs_series || return
+	out=$(REPS=1 CLEAR_MIB=64 "$TOP/bench/run.sh" 2>&1)
+	rc=$?
+	echo "$out" | sed 's/^/  /'
+	[ $rc = 0 ] || { problem "make bench failed"; return 1; }
+	[ "$(grep -cE '^(intel|amd) +(kexec|kdump)_load +base [0-9.]+ .* ratio series/base [0-9.]+$' <<<"$out")" = 4 ] ||
+		{ problem "make bench did not time both hand-overs on both CPU models"; return 1; }
+	grep -q "tdx_sim: bench:" <<<"$out" || { problem "make bench did not time the PAMT reset"; return 1; }
+	grep -qi "movdir64b" <<<"$out" || problem "clearbench printed nothing"
+}
+
 # The other pinned bases (README, "Bases"): series/ applies there with git am
 # (make worktree), Debian's own config of that release takes TDX with kexec
 # and kdump (gate_distro), and kexec, kdump and kexec jumps work on the

@@ -36,18 +36,18 @@ sim_left_after() {
 	done
 }
 
-# stop_flushes HOW N [CPUS]: before the jump every other CPU, or CPUS of
-# them, stopped (HOW: "stopped" or "answered the crash NMI") having flushed
-# its caches N times, and relocate_kernel() was told to flush (N = 1) or
-# not (N = 0).  A CPU that made SEAMCALLs flushes; one that did not, on a
+# stop_flushes HOW N [CPUS [R]]: before the jump every other CPU, or CPUS
+# of them, stopped (HOW: "stopped" or "answered the crash NMI") having
+# flushed its caches N times, and relocate_kernel() was told to flush
+# (R = 1) or not (R = 0); R is N unless given.  A CPU that made SEAMCALLs flushes; one that did not, on a
 # CPU without SME, does not.
 stop_flushes() {
-	local want=${3:-$((QEMU_SMP - 1))} got
+	local want=${3:-$((QEMU_SMP - 1))} reloc=${4:-$2} got
 	got=$(grep -acE "tdx_sim: CPU[0-9]+ $1, flushed $2\b" "$LOG")
 	[ "$got" = "$want" ] && [ "$(grep -acE "tdx_sim: CPU[0-9]+ $1, flushed" "$LOG")" = "$want" ] ||
 		{ problem "not $want CPUs $1 with $2 flushes each: $(grep -aE "tdx_sim: CPU[0-9]+ $1, flushed" "$LOG" | sed 's/.*tdx_sim: //' | paste -sd, -)"; return; }
-	grep -qaE "tdx_sim: CPU[0-9]+ runs relocate_kernel\(\), flush $2\b" "$LOG" ||
-		problem "relocate_kernel() not told flush $2"
+	grep -qaE "tdx_sim: CPU[0-9]+ runs relocate_kernel\(\), flush $reloc\b" "$LOG" ||
+		problem "relocate_kernel() not told flush $reloc"
 }
 
 # A kernel started by kexec finds the module initialised: tdx_enable()
@@ -195,6 +195,34 @@ test_guest_noflush() {
 	QEMU_CPU=max kdump_test guest_kdump kdump_load
 }
 
+# An AMD host with SME, which QEMU/TCG does not model: the emulation gives
+# every CPU the cache state SME capable CPUs carry from boot (",sme", on
+# the AMD model, no TDX platform).  A normal kexec flushes every CPU as it
+# stops, as the base did; a crash flushes none in the shootdown NMI (on
+# TDX hosts only), and relocate_kernel() still flushes the crashing CPU.
+test_sme_kexec() {
+	local m
+	needs_series || return
+	m=$(new_marker)
+	QEMU_CPU=$CPU_AMD boot sme_kexec 120 "$SIM_ON,sme tdxtest=kexec_load tdxmarker=$m" &&
+	expect_re "tdx_sim: emulated TDX module at .*, no TDX platform, no erratum" &&
+	expect_after "kexec_core: Starting new kernel" "TDXTEST[2]: second kernel has marker $m" &&
+	stop_flushes stopped 1 &&
+	clean_log
+}
+test_sme_kdump() {
+	local m
+	needs_series || return
+	m=$(new_marker)
+	QEMU_CPU=$CPU_AMD boot sme_kdump 180 "$SIM_ON,sme crashkernel=384M tdxtest=kdump_load tdxmarker=$m" &&
+	expect_re "tdx_sim: emulated TDX module at .*, no TDX platform, no erratum" &&
+	stop_flushes "answered the crash NMI" 0 $((QEMU_SMP - 1)) 1 &&
+	{ ! grep -qa "virt/tdx: kexec:" "$LOG" || problem "$(grep -a -m1 'virt/tdx: kexec:' "$LOG")"; } &&
+	expect "TDXTEST[capture]: vmcore dmesg has marker $m" &&
+	expect "TDXTEST[capture]: DONE" &&
+	clean_log "$CRASH_SPLAT"
+}
+
 # A crash while two of the other CPUs ignore the shootdown NMI, spinning
 # with NMIs blocked (test-only), with panic_on_warn=1.  The crash is an
 # oops, which reaches crash_kexec() without going through panic(): a WARN
@@ -233,6 +261,27 @@ test_sim_kdump_nmi() {
 	expect "TDXTEST[capture]: vmcore dmesg has marker $m" &&
 	expect "TDXTEST[capture]: DONE" &&
 	clean_log
+}
+
+# A crash after the module was shut down on the initialization error path
+# (the third TDH.SYS.TDMR.INIT fails, a module with TDH.SYS.DISABLE): the
+# crash path does not call TDH.SYS.DISABLE again (the emulated module, shut
+# down, would refuse it) and reports the module disabled; nothing is left
+# private, the dump is taken.  (A crash during a normal kexec's shutdown
+# cannot dump: kernel_kexec() holds the kexec lock that crash_kexec()
+# needs, so this is where a second call could happen.)
+test_sim_kdump_after_disable() {
+	local m fail="tdx_sim: failing call 3 of leaf 36 as asked"
+	needs_series || return
+	m=$(new_marker)
+	boot sim_kdump_after_disable 180 "$SIM_ON,sysdisable,fail=36:3 crashkernel=384M tdxtest=kdump_load tdxmarker=$m" &&
+	expect_after "$fail" "virt/tdx: module initialization failed (-5)" &&
+	expect_re "tdx_sim: TDH.SYS.DISABLE: module shut down after [0-9]+ calls" &&
+	expect_after "TDXTEST[1]: crashing" "virt/tdx: kexec: TDX module disabled, its memory cleared" &&
+	sim_clean_after "TDXTEST[1]: crashing" pamt &&
+	expect "TDXTEST[capture]: vmcore dmesg has marker $m" &&
+	expect "TDXTEST[capture]: DONE" &&
+	clean_log "$CRASH_SPLAT"
 }
 
 # A machine check on the Rust sample's private page, injected through
@@ -298,6 +347,35 @@ test_sim_init_error() {
 	sim_clean_after "kexec_core: Starting new kernel" pamt &&
 	clean_log
 }
+
+# A failed initialization touched the module: with TDH.SYS.DISABLE the
+# kernel shuts it down once, and the next kernel initialises it from the
+# start, where it fails the same way instead of finding the module
+# initialised (tdx_cpu_enable() would fail).  init_disable_test NAME LEAF N
+# [pamt]: the Nth call of LEAF fails, with PAMT lines private by then.
+# After TDH.SYS.CONFIG handed the PAMTs to the module, the error path
+# shuts it down before freeing them: at kexec the module would clear
+# memory the kernel may have reused.
+init_disable_test() {
+	local name=$1 m fail="tdx_sim: failing call $3 of leaf $2 as asked" next="kexec_core: Starting new kernel"
+	needs_series || return
+	m=$(new_marker)
+	boot "$name" 120 "$SIM_ON,sysdisable,fail=$2:$3 tdxtest=kexec_load tdxmarker=$m" &&
+	expect_after "$fail" "virt/tdx: module initialization failed (-5)" &&
+	expect "virt/tdx: kexec: TDX module disabled, its memory cleared" &&
+	{ ! grep -qa "which the kernel freed" "$LOG" ||
+		problem "$(grep -a -m1 'which the kernel freed' "$LOG")"; } &&
+	{ ! grep -qa "virt/tdx: kexec: TDX module not disabled" "$LOG" ||
+		problem "the kexec after the failed init converted memory"; } &&
+	{ [ -z "${4:-}" ] || sim_clean_after "$next" pamt; } &&
+	expect_after "$next" "$fail" &&
+	expect_after "$next" "virt/tdx: module initialization failed (-5)" &&
+	clean_log
+}
+# The third TDH.SYS.TDMR.INIT fails: shut down on the error path.
+test_sim_init_error_disable() { init_disable_test sim_init_error_disable 36 3 pamt; }
+# TDH.SYS.CONFIG fails: the module holds no PAMT, shut down at kexec.
+test_sim_config_error_disable() { init_disable_test sim_config_error_disable 45 1; }
 
 # Calls in the wrong order get the module's error codes and change
 # nothing: TDX is enabled afterwards.
