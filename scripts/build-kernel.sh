@@ -16,7 +16,7 @@ mkdir -p "$LOGS"
 frags=("$TOP/config/test.config")
 test_patches=()
 if series_applied; then
-	frags+=("$TOP/config/tdx-host.config")
+	frags+=("$TOP/config/tdx-host.config" "$TOP/config/test-patches.config")
 	test_patches=("$TOP"/test-patches/*.patch)
 fi
 "$TOP/scripts/checkout.sh" HEAD "${test_patches[@]}"

@@ -85,6 +85,7 @@ clean_log() {
 	[ -z "$splats" ] || { problem "kernel splat: $(echo "$splats" | head -3)"; return; }
 	all_cpus_up "${2:-0}" || return
 	! grep -a 'TDXTEST\[[^]]*\]: FAIL' "$LOG" || { problem "a stage failed"; return; }
+	! grep -a 'tdx_sim: FAIL:' "$LOG" || { problem "the emulated module saw a fault"; return; }
 	for s in $(grep -aoE 'TDXTEST\[[^]]*\]: scenario' "$LOG" | sed 's/: scenario//' | sort -u); do
 		grep -qaE "^$(echo "$s" | sed 's/[][]/\\&/g'): (DONE|crashing|kexec -e into)" "$LOG" ||
 			{ problem "$s did not finish"; return; }
