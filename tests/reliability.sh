@@ -96,6 +96,6 @@ test_notifier_edge_cases() {
 		{ problem "the failure was not logged exactly once"; return 1; }
 	[ "$(count "memory reset callback tdx_sim_failing_reset returned 0x8001, ignored")" = 1 ] ||
 		{ problem "the NOTIFY_STOP of the failing user was not reported exactly once"; return 1; }
-	sim_clean_after "kexec_core: Starting new kernel" pamt user shared &&
+	sim_clean_after "kexec_core: Starting new kernel" pamt user &&
 	clean_log
 }
