@@ -7,6 +7,9 @@
 #    (INTEL_TDX_HOST=y, not a TDX platform), alternating, REPS times each,
 #    under QEMU/TCG on two bare-metal CPU models, Intel (Sapphire Rapids)
 #    and AMD; the ratio of the medians, and the spread (min-max) of each.
+#    Both kernels are built without Rust, as Debian builds its 6.12: the
+#    two differ in the series and INTEL_TDX_HOST only, and neither spends
+#    minutes in rustc, which has no compiler cache here.
 # 2. The emulated TDX module on an erratum platform: how long the reset of
 #    a real PAMT took beside a memset of the same size in the same kernel.
 # 3. bench/clearbench.c on this CPU: the kernel's MOVDIR64B loop beside the
@@ -30,8 +33,9 @@ spread() { sort -n | awk 'NR == 1 { lo = $1 } { hi = $1 } END { print lo "-" hi 
 
 mkdir -p "$LOGS"
 note "building the base kernel and the series' kernel"
-build bench-base "$BASE_TAG" "$TOP/config/test.config"
-build bench-series HEAD "$TOP/config/test.config" "$TOP/config/tdx-host.config"
+norust=$TOP/config/matrix/norust.config
+build bench-base "$BASE_TAG" "$TOP/config/test.config" "$norust"
+build bench-series HEAD "$TOP/config/test.config" "$TOP/config/tdx-host.config" "$norust"
 
 echo "== kexec and kdump hand-over under QEMU/TCG, $REPS runs each, seconds (median)"
 for cpu in intel amd; do

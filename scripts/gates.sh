@@ -6,7 +6,8 @@
 #   checkpatch	checkpatch.pl --strict on every patch of series/
 #   export	series/ round-trips: applied to the base and exported again,
 #		it is byte-identical, with the same tree
-#   bisect	every prefix of series/ builds the test configuration
+#   bisect	every prefix of series/ builds the test configuration (those
+#		before the first Rust patch without Rust)
 #   matrix	the series builds in the configurations of the matrix
 #		(bisect and matrix also fail on a warning in a file of the
 #		series, headers included)
@@ -121,26 +122,37 @@ use_gcc() {
 }
 
 gate_bisect() {
-	local i n revs rev subject
+	local i n revs rev subject rust_from norust
 	n=$(nr_patches)
 	mapfile -t revs < <(git -C "$WORK" rev-list --reverse "$BASE_TAG..HEAD")
 	[ ${#revs[@]} = "$n" ] || { echo "work tree has ${#revs[@]} commits, series/ $n"; return 1; }
+	# The prefixes before the first patch that touches Rust code build
+	# without Rust: rustc has no compiler cache here, and with Rust on
+	# every change to a header the bindings include compiles the kernel
+	# crate again.  What those patches change in such headers is compiled
+	# into the bindings from the first Rust prefix on.
+	rust_from=$((n + 1))
+	for i in $(seq 1 "$n"); do
+		git -C "$WORK" diff --quiet "${revs[$((i - 1))]}^" "${revs[$((i - 1))]}" -- rust samples/rust ||
+			{ rust_from=$i; break; }
+	done
 	for i in $(seq 1 "$n"); do
 		rev=${revs[$((i - 1))]}
 		checkout "$rev"
 		subject=$(git -C "$WORK" log -1 --format=%s "$rev")
+		norust=; [ "$i" -lt "$rust_from" ] && norust=$TOP/config/matrix/norust.config
 		# Each prefix takes what options it has; the last one is the
 		# whole series with the verified test configuration.  The
 		# configuration is made again only where it can change.
-		if [ "$i" = 1 ] || [ "$i" = "$n" ] || kconfig_changed "$rev"; then
+		if [ "$i" = 1 ] || [ "$i" = "$rust_from" ] || [ "$i" = "$n" ] || kconfig_changed "$rev"; then
 			"$TOP/scripts/config-kernel.sh" $([ "$i" = "$n" ] || echo --lenient) \
 				"$OBJ/gate" tinyconfig "$TOP/config/test.config" \
-				"$TOP/config/tdx-host.config" || return 1
+				"$TOP/config/tdx-host.config" $norust || return 1
 		fi
 		build_clean "$OBJ/gate" "$LOGS/gate-bisect-$i.log" \
 			"patch $i/$n ($subject)" bzImage modules ||
 			return 1
-		echo "patch $i/$n builds: $subject"
+		echo "patch $i/$n builds${norust:+ (without Rust)}: $subject"
 	done
 }
 
