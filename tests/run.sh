@@ -21,11 +21,18 @@ tests=("$@")
 	mapfile -t tests < <(declare -F | awk '$3 ~ /^test_/ { sub(/^test_/, "", $3); print $3 }' |
 		{ [ "$filter" = . ] && cat || grep -v "$filter"; })
 
+in_run() { printf '%s\n' "${tests[@]}" | grep -qx "$1"; }
+
+# gate_bench builds the benchmark's kernels in the configurations of
+# gate_bisect's C-only prefixes: after it, ccache serves their objects.
+if in_run gate_bench && in_run gate_bisect; then
+	mapfile -t tests < <(printf '%s\n' "${tests[@]}" | grep -vx gate_bench; echo gate_bench)
+fi
+
 # gate_fresh_deps spends its minutes on the mirror and in dpkg: it runs
 # beside gate_bisect, which only builds (beside a QEMU test it could upset
 # the guest's timing), and reports in its own turn.
 declare -A beside=([gate_bisect]=gate_fresh_deps) bg_pid bg_start ran
-in_run() { printf '%s\n' "${tests[@]}" | grep -qx "$1"; }
 
 # start_beside TEST: run TEST in the background, its output and results in
 # $LOGS/TEST.bg.*.
