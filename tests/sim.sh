@@ -248,6 +248,29 @@ test_sim_kdump_deaf_cpu() {
 	clean_log "$CRASH_SPLAT|BUG: kernel NULL pointer dereference|Oops: "
 }
 
+# A crash while another CPU is stuck inside a SEAMCALL (tdxcrash=stuck):
+# its crash NMI is held back for good, so it never answers and is named;
+# TDH.SYS.DISABLE finds it in the module and is busy (the module's own
+# contention, not an injected answer), the crash path gives up after a
+# second, converts the memory, and the dump is taken.
+test_sim_kdump_stuck_cpu() {
+	local m p="Kernel panic - not syncing: tdx_sim: crash while CPU"
+	needs_series || return
+	m=$(new_marker)
+	boot sim_kdump_stuck_cpu 90 "$SIM_ON,sysdisable tdxsample=load crashkernel=384M tdxcrash=stuck tdxtest=kdump_load tdxmarker=$m" &&
+	sim_enabled &&
+	expect_after "TDXTEST[1]: crashing" "$p" &&
+	expect_after_re "$p" "reboot: CPUs [0-9]+ did not answer the shootdown NMI, going on without them" &&
+	stop_flushes "answered the crash NMI" 1 $((QEMU_SMP - 2)) &&
+	expect_after "$p" "virt/tdx: kexec: TDX module not disabled (0x8000020200000000), converting TDX private memory" &&
+	expect_after_re "$p" "tdx_sim: [1-9][0-9]* calls were busy: another CPU was in the module" &&
+	expect_after "$p" "tdx_sim: the crash NMI waited for a SEAMCALL to return on 1 CPUs" &&
+	sim_clean_after "$p" pamt user shared &&
+	expect "TDXTEST[capture]: vmcore dmesg has marker $m" &&
+	expect "TDXTEST[capture]: DONE" &&
+	clean_log "tdx_sim: crash while CPU[0-9]+ is stuck in the module"
+}
+
 # A crash from NMI context (an NMI no handler claims, unknown_nmi_panic):
 # the module is disabled, nothing is left private, the dump is taken.  A
 # panic in NMI context prints nothing more on the console: the capture
