@@ -67,7 +67,7 @@ done
 echo "== PAMT reset on the emulated TDX module, erratum platform (test kernel, QEMU/TCG)"
 LOG=$LOGS/bench-sim.log
 QEMU_CPU=$CPU_SPR "$TOP/scripts/qemu-run.sh" "$BUILD/obj/test/arch/x86/boot/bzImage" "$BUILD/initramfs-test.cpio.gz" \
-	"$LOG" 120 "memmap=64K\$0x40000000 nohibernate tdx_sim=0x40000000,bench tdxtest=boot" ||
+	"$LOG" 120 "memmap=64K#0x40000000 nohibernate tdx_sim=0x40000000,bench tdxtest=boot" ||
 	die "the emulated TDX platform did not boot (log: $LOG)"
 grep -a "tdx_sim: bench:" "$LOG" | sed 's/^\[[^]]*\] //' || die "no figures in $LOG"
 

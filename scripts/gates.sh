@@ -186,8 +186,7 @@ distro_objs() { series_files '*.c' '*.S' ':!rust/' | sed 's/\.[cS]$/.o/'; }
 # checkout as it is, checked as config-kernel.sh checks (--lenient: not).
 distro_config() {
 	local cfg=$BUILD/config.amd64_none_amd64
-	dpkg-deb --fsys-tarfile "$CACHE/$BASE_CFG_DEB" |
-		tar -xO ./usr/src/linux-config-6.12/config.amd64_none_amd64.xz | xz -d >"$cfg"
+	debian_config "$cfg"
 	grep -qx 'CONFIG_KEXEC=y' "$cfg" && grep -qx 'CONFIG_CRASH_DUMP=y' "$cfg" ||
 		{ echo "Debian's config does not have KEXEC and CRASH_DUMP"; return 1; }
 	"$TOP/scripts/config-kernel.sh" "$@" "$OBJ/distro" "$cfg" "$TOP/config/distro-tdx.config"

@@ -147,6 +147,13 @@ format_series() {
 # blob ids and line numbers dropped.
 same_changes() { sed -E '/^index [0-9a-f]+\.\.[0-9a-f]+/d; s/^@@ .* @@.*/@@/'; }
 
+# debian_config FILE: Debian's amd64 config of the base (linux-config-6.12)
+# in FILE.
+debian_config() {
+	dpkg-deb --fsys-tarfile "$CACHE/$BASE_CFG_DEB" |
+		tar -xO ./usr/src/linux-config-6.12/config.amd64_none_amd64.xz | xz -d >"$1"
+}
+
 # kmake OBJDIR [make args...]: run Kbuild from the build checkout.
 kmake() {
 	local o=$1; shift

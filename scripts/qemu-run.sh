@@ -8,6 +8,9 @@
 # The CPU model is bare metal, as a TDX host is (QEMU_CPU, default CPU_AMD;
 # see lib.sh): QEMU_CPU=max makes the kernel a guest (the hypervisor CPUID
 # bit set).  QEMU_MONITOR=PATH: QEMU's monitor on the Unix socket PATH.
+# QEMU_DISKS="IMAGE...": raw disk images on virtio (/dev/vda, ...), and no
+# other device (no VGA, network or CD-ROM for udev to probe); the guest
+# then reboots as often as it likes and ends by powering off.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -16,9 +19,14 @@ mkdir -p "$(dirname "$log")"
 rc=0
 monitor=none
 [ -z "${QEMU_MONITOR:-}" ] || monitor=unix:$QEMU_MONITOR,server,nowait
+machine=(-no-reboot) disks=()
+for d in ${QEMU_DISKS:-}; do
+	machine=(-nodefaults)
+	disks+=(-drive "file=$d,if=virtio,format=raw")
+done
 timeout --foreground -k 5 "$limit" qemu-system-x86_64 \
 	-accel tcg -cpu "${QEMU_CPU:-$CPU_AMD}" -m 2G -smp "$QEMU_SMP,sockets=$QEMU_SOCKETS" \
-	-display none -no-reboot -monitor "$monitor" \
+	-display none -monitor "$monitor" ${machine[@]+"${machine[@]}"} ${disks[@]+"${disks[@]}"} \
 	-serial "file:$log" \
 	-kernel "$kernel" -initrd "$initrd" \
 	-append "console=ttyS0 panic=-1 oops=panic $*" \

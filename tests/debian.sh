@@ -1,0 +1,187 @@
+# SPDX-License-Identifier: GPL-2.0
+# The operator's flow on a Debian 12 system: the series' kernel built from
+# Debian's config and installed as a Debian package (scripts/debian-kernel.sh,
+# scripts/debian-image.sh), systemd, kdump-tools, kexec-tools' service and
+# crash, as an operator runs them.  The guest's steps are guest/tdxtest's.
+# The baseline is Debian's own kernel of the base (no series: no TDX).
+
+# The machine: 2 CPUs in 2 packages, the erratum platform when the
+# emulated TDX module is on.
+DEBIAN_SMP=2
+
+# debian_images: the distribution kernel and both systems, made once a run.
+debian_images() {
+	[ -z "${DEBIAN_IMAGES:-}" ] || return "$DEBIAN_IMAGES"
+	DEBIAN_IMAGES=1
+	needs_series || { DEBIAN_IMAGES=$?; return "$DEBIAN_IMAGES"; }
+	local rc=0 debver=${BASE_PKG_VERSION%%-*}
+	"$TOP/scripts/debian-kernel.sh" >"$LOGS/debian-build.log" 2>&1 &&
+	"$TOP/scripts/debian-image.sh" series "$BUILD"/debian/packages/linux-image-*.deb \
+		>>"$LOGS/debian-build.log" 2>&1 &&
+	"$TOP/scripts/debian-image.sh" base \
+		"linux-image-$debver+deb12-amd64-unsigned=$BASE_PKG_VERSION" >>"$LOGS/debian-build.log" 2>&1 &&
+	crash_root >>"$LOGS/debian-build.log" 2>&1 || rc=$?
+	if [ $rc = "$SKIP" ]; then
+		SKIP_WHY=$(grep '^SKIP: ' "$LOGS/debian-build.log" | sed 's/^SKIP: //' | tail -1)
+	elif [ $rc != 0 ]; then
+		tail -5 "$LOGS/debian-build.log"
+		LOG=$LOGS/debian-build.log
+	fi
+	DEBIAN_IMAGES=$rc
+	return $rc
+}
+
+# debian_boot NAME SYSTEM LIMIT CMDLINE...: boot SYSTEM (series or base)
+# from a copy of its disk, until it powers off; the copy stays as
+# build/debian/NAME.img for what the test reads back.  DEBIAN_DISK: a
+# second disk image.
+debian_boot() {
+	local name=$1 sys=$BUILD/debian/$2 limit=$3 cpu=$CPU_AMD; shift 3
+	case " $* " in *" tdx_sim="*) cpu=$CPU_SPR ;; esac
+	LOG=$LOGS/$name.log
+	rm -f "$LOG"
+	cp --sparse=always "$sys/disk.img" "$BUILD/debian/$name.img"
+	QEMU_SMP=$DEBIAN_SMP QEMU_SOCKETS=$DEBIAN_SMP QEMU_CPU=${QEMU_CPU:-$cpu} \
+	QEMU_DISKS="$BUILD/debian/$name.img ${DEBIAN_DISK:-}" \
+		"$TOP/scripts/qemu-run.sh" "$sys/vmlinuz" "$sys/initrd.img" "$LOG" "$limit" \
+		"root=/dev/vda ro $*" ||
+		problem "QEMU did not end with a power-off (rc $?)"
+}
+
+# debian_file NAME PATH: the file PATH of the system's disk after the run
+# NAME, on stdout.
+debian_file() { debugfs -R "cat $2" "$BUILD/debian/$1.img" 2>/dev/null; }
+
+# kdump_saved NAME MARKER: after the reboot the first kernel found the
+# dump and the log kdump-tools saved in /var/crash/STAMP/, and the saved
+# log has the marker; STAMP in $STAMP.
+kdump_saved() {
+	STAMP=$(sed -n 's,.*TDXOP: crash file \([0-9]*\)/dump\.[0-9]* [1-9][0-9]* bytes.*,\1,p' "$LOG" | head -1)
+	[ -n "$STAMP" ] || { problem "no dump in /var/crash after the reboot"; return; }
+	expect_re "TDXOP: crash file $STAMP/dmesg\.$STAMP [1-9][0-9]* bytes" &&
+	{ debian_file "$1" "/var/crash/$STAMP/dmesg.$STAMP" | grep -qF "TDXOP: marker $2, sysrq-c" ||
+		problem "the saved dmesg.$STAMP has no marker $2"; }
+}
+
+# kdump_scenario NAME SYSTEM CMDLINE...: kdump-tools as installed, with
+# crashkernel=: ready, sysrq-c, the capture kernel saves the dump, the
+# first kernel boots again and finds it.
+kdump_scenario() {
+	local name=$1 sys=$2; shift 2
+	DEBIAN_MARK=$(new_marker)
+	debian_boot "$name" "$sys" 600 "crashkernel=384M $* tdxop=kdump tdxmark=$DEBIAN_MARK" &&
+	expect "TDXOP: kdump: start on $(cat "$BUILD/debian/$sys/release"), $DEBIAN_SMP CPUs" &&
+	expect_re "TDXOP: kdump-config status: current state *: ready to kdump" &&
+	expect_after "TDXOP: marker $DEBIAN_MARK, sysrq-c" "kdump-tools" &&
+	expect "TDXOP: kdump: crashed on" &&
+	kdump_saved "$name" "$DEBIAN_MARK" &&
+	no_splat "$CRASH_SPLAT"
+}
+
+# crash_root: Debian 13's crash in build/debian/crash/, with the series'
+# debug vmlinux as /vmlinux.  Debian 12's crash 8.0.2 cannot open a 6.12
+# dump ("vmlinux and dump do not match"); 8.0.6 can.
+crash_root() {
+	local tarball root=$BUILD/debian/crash
+	tarball=$("$TOP/scripts/debian-root.sh" crash trixie crash) || return
+	rm -rf --one-file-system "$root" && mkdir -p "$root" &&
+	tar -C "$root" -xf "$tarball" &&
+	ln "$BUILD/debian/series/root/usr/lib/debug/lib/modules/$(cat "$BUILD/debian/series/release")/vmlinux" \
+		"$root/vmlinux"
+}
+
+# crash_opens NAME: crash opens the dump saved in the run NAME with the
+# debug vmlinux of the series' package: its log has the marker, and the
+# crashing task's stack the sysrq crash.
+crash_opens() {
+	local root=$BUILD/debian/crash out
+	rm -f "$root/dump"
+	debugfs -R "dump /var/crash/$STAMP/dump.$STAMP $root/dump" "$BUILD/debian/$1.img" \
+		>/dev/null 2>&1 && [ -s "$root/dump" ] || { problem "cannot read the dump back"; return; }
+	out=$(chroot "$root" crash -s /vmlinux /dump 2>&1 <<-CMDS
+	log
+	bt
+	quit
+	CMDS
+	) || { problem "crash cannot open the dump: $(echo "$out" | grep -v 'please wait' | tail -3)"; return; }
+	echo "$out" >"$LOGS/$1.crash"
+	grep -qF "TDXOP: marker $DEBIAN_MARK, sysrq-c" <<<"$out" ||
+		{ problem "crash: no marker in the log (output: $LOGS/$1.crash)"; return; }
+	grep -qE '^PID: [0-9]+ .* COMMAND: "tdxtest"' <<<"$out" &&
+	grep -qE '^ *#[0-9]+ .* sysrq_handle_crash' <<<"$out" ||
+		problem "crash: bt does not show the sysrq crash (output: $LOGS/$1.crash)"
+}
+
+# The series on the erratum platform with an older TDX module (no
+# TDH.SYS.DISABLE): the capture kernel finds nothing private left, and the
+# dump opens in crash.
+test_debian_kdump() {
+	local QEMU_SMP=$DEBIAN_SMP
+	debian_images || return
+	kdump_scenario debian_kdump series "$SIM_ON" &&
+	expect_re "tdx_sim: emulated TDX module at .*, TDX platform, erratum platform" &&
+	sim_enabled &&
+	expect "virt/tdx: kexec: TDX module not disabled (0xc000010000000000), converting TDX private memory" &&
+	sim_clean_after "TDXOP: marker $DEBIAN_MARK, sysrq-c" pamt &&
+	crash_opens debian_kdump
+}
+
+# The baseline: Debian's own kernel of the base, whose config cannot have
+# TDX host support with kdump (INTEL_TDX_HOST depends on !KEXEC_CORE).
+# Its -dbg package is 1 GiB: crash is not run on it.
+base_no_tdx() {
+	local rel
+	rel=$(cat "$BUILD/debian/base/release")
+	! grep -q "^CONFIG_INTEL_TDX_HOST=y" "$BUILD/debian/base/root/boot/config-$rel" ||
+		problem "Debian's kernel $rel has INTEL_TDX_HOST"
+}
+test_debian_base_kdump() {
+	debian_images || return
+	base_no_tdx &&
+	kdump_scenario debian_base_kdump base nohibernate
+}
+
+# kexec_scenario NAME SYSTEM CMDLINE...: the installed kernel loaded with
+# a marker on its command line, systemctl kexec: the services stop,
+# systemd kexecs, the new kernel has the marker.
+kexec_scenario() {
+	local name=$1 sys=$2; shift 2
+	DEBIAN_MARK=$(new_marker)
+	debian_boot "$name" "$sys" 600 "$* tdxop=kexec tdxmark=$DEBIAN_MARK" &&
+	expect "TDXOP: kexec: start on $(cat "$BUILD/debian/$sys/release"), $DEBIAN_SMP CPUs" &&
+	expect "TDXOP: kexec -l: kexec_loaded 1" &&
+	expect_after "TDXOP: systemctl kexec" "systemd-shutdown[1]: Rebooting with kexec." &&
+	expect_after "kexec_core: Starting new kernel" \
+		"TDXOP: kexec: new kernel, command line marker $DEBIAN_MARK-kexec" &&
+	no_splat
+}
+
+# The series with an older TDX module: the memory is converted, and the
+# new kernel finds the module initialised (TDX stays off there).
+test_debian_kexec() {
+	local QEMU_SMP=$DEBIAN_SMP
+	debian_images || return
+	kexec_scenario debian_kexec series "$SIM_ON" &&
+	sim_enabled &&
+	expect "virt/tdx: kexec: TDX module not disabled (0xc000010000000000), converting TDX private memory" &&
+	sim_clean_after "kexec_core: Starting new kernel" pamt &&
+	enable_refused_after "kexec_core: Starting new kernel"
+}
+
+# The series with a module that has TDH.SYS.DISABLE: the new kernel
+# initialises TDX again.
+test_debian_kexec_disable() {
+	local QEMU_SMP=$DEBIAN_SMP
+	debian_images || return
+	kexec_scenario debian_kexec_disable series "$SIM_ON,sysdisable" &&
+	sim_enabled &&
+	expect "virt/tdx: kexec: TDX module disabled, its memory cleared" &&
+	sim_clean_after "kexec_core: Starting new kernel" pamt &&
+	expect_after "kexec_core: Starting new kernel" "tdx_sim: TDX enabled on $DEBIAN_SMP CPUs"
+}
+
+test_debian_base_kexec() {
+	debian_images || return
+	base_no_tdx &&
+	kexec_scenario debian_base_kexec base nohibernate
+}
