@@ -39,7 +39,8 @@ demo: initramfs
 check: initramfs
 	@tests/run.sh
 
-# Day-to-day: the QEMU tests without the slow gates, or the named ones:
+# Day-to-day: the QEMU tests of the test kernel (no gates, no Debian
+# system), or the named ones:
 # make test T="kexec_load gate_checkpatch".
 test: initramfs
 	@tests/run.sh $(if $(T),$(T),--no-gates)

@@ -185,3 +185,36 @@ test_debian_base_kexec() {
 	base_no_tdx &&
 	kexec_scenario debian_base_kexec base nohibernate
 }
+
+# Bad input an operator meets: crashkernel= too small for kdump-tools'
+# kernel and initrd.  kdump-config says it cannot load, the crash reboots
+# without a dump, nothing is written to /var/crash.
+test_debian_kdump_small() {
+	local QEMU_SMP=$DEBIAN_SMP
+	debian_images || return
+	DEBIAN_MARK=$(new_marker)
+	debian_boot debian_kdump_small series 600 \
+		"crashkernel=16M $SIM_ON tdxop=kdump tdxmark=$DEBIAN_MARK" &&
+	expect_re "kdump-tools\[[0-9]+\]: .*failed to load kdump kernel" &&
+	expect_re "TDXOP: kdump-config status: current state *: Not ready to kdump" &&
+	expect "TDXOP: kdump: crashed on" &&
+	{ ! grep -a "TDXOP: crash file" "$LOG" || problem "files in /var/crash without a capture kernel"; } &&
+	no_splat "$CRASH_SPLAT"
+}
+
+# A crash while the file system of /var/crash is full: kdump-tools fails
+# to save the dump, says so, and the capture kernel reboots (no hang).
+test_debian_kdump_full() {
+	local QEMU_SMP=$DEBIAN_SMP
+	debian_images || return
+	DEBIAN_MARK=$(new_marker)
+	debian_boot debian_kdump_full series 600 \
+		"crashkernel=384M $SIM_ON tdxop=full tdxmark=$DEBIAN_MARK" &&
+	expect_re "TDXOP: kdump-config status: current state *: ready to kdump" &&
+	expect_re "TDXOP: /var/crash 0 KiB free" &&
+	expect_after_re "TDXOP: marker $DEBIAN_MARK, sysrq-c" \
+		"kdump-tools\[[0-9]+\]: kdump-tools: failed to save vmcore in /var/crash/[0-9]+" &&
+	expect "TDXOP: full: crashed on" &&
+	{ ! grep -aE "TDXOP: crash file [0-9]+/dump\.[0-9]+ " "$LOG" || problem "a dump was saved on a full file system"; } &&
+	no_splat "$CRASH_SPLAT"
+}
