@@ -48,6 +48,18 @@ debian_boot() {
 		problem "QEMU did not end with a power-off (rc $?)"
 }
 
+# debian_run NAME SYSTEM OP CMDLINE...: the scenario OP of guest/tdxtest
+# with a new marker ($DEBIAN_MARK) on SYSTEM, which started it on its
+# kernel with its CPUs.  Returns the status of debian_images if that
+# failed (SKIP included).
+debian_run() {
+	local name=$1 sys=$2 op=$3; shift 3
+	debian_images || return
+	DEBIAN_MARK=$(new_marker)
+	debian_boot "$name" "$sys" 600 "$* tdxop=$op tdxmark=$DEBIAN_MARK" &&
+	expect "TDXOP: $op: start on $(cat "$BUILD/debian/$sys/release"), $DEBIAN_SMP CPUs"
+}
+
 # debian_file NAME PATH: the file PATH of the system's disk after the run
 # NAME, on stdout.
 debian_file() { debugfs -R "cat $2" "$BUILD/debian/$1.img" 2>/dev/null; }
@@ -68,9 +80,7 @@ kdump_saved() {
 # first kernel boots again and finds it.
 kdump_scenario() {
 	local name=$1 sys=$2; shift 2
-	DEBIAN_MARK=$(new_marker)
-	debian_boot "$name" "$sys" 600 "crashkernel=384M $* tdxop=kdump tdxmark=$DEBIAN_MARK" &&
-	expect "TDXOP: kdump: start on $(cat "$BUILD/debian/$sys/release"), $DEBIAN_SMP CPUs" &&
+	debian_run "$name" "$sys" kdump crashkernel=384M "$@" &&
 	expect_re "TDXOP: kdump-config status: current state *: ready to kdump" &&
 	expect_after "TDXOP: marker $DEBIAN_MARK, sysrq-c" "kdump-tools" &&
 	expect "TDXOP: kdump: crashed on" &&
@@ -117,7 +127,6 @@ crash_opens() {
 # dump opens in crash.
 test_debian_kdump() {
 	local QEMU_SMP=$DEBIAN_SMP
-	debian_images || return
 	kdump_scenario debian_kdump series "$SIM_ON" &&
 	expect_re "tdx_sim: emulated TDX module at .*, TDX platform, erratum platform" &&
 	sim_enabled &&
@@ -136,9 +145,8 @@ base_no_tdx() {
 		problem "Debian's kernel $rel has INTEL_TDX_HOST"
 }
 test_debian_base_kdump() {
-	debian_images || return
-	base_no_tdx &&
-	kdump_scenario debian_base_kdump base nohibernate
+	kdump_scenario debian_base_kdump base nohibernate &&
+	base_no_tdx
 }
 
 # kexec_scenario NAME SYSTEM CMDLINE...: the installed kernel loaded with
@@ -146,9 +154,7 @@ test_debian_base_kdump() {
 # systemd kexecs, the new kernel has the marker.
 kexec_scenario() {
 	local name=$1 sys=$2; shift 2
-	DEBIAN_MARK=$(new_marker)
-	debian_boot "$name" "$sys" 600 "$* tdxop=kexec tdxmark=$DEBIAN_MARK" &&
-	expect "TDXOP: kexec: start on $(cat "$BUILD/debian/$sys/release"), $DEBIAN_SMP CPUs" &&
+	debian_run "$name" "$sys" kexec "$@" &&
 	expect "TDXOP: kexec -l: kexec_loaded 1" &&
 	expect_after "TDXOP: systemctl kexec" "systemd-shutdown[1]: Rebooting with kexec." &&
 	expect_after "kexec_core: Starting new kernel" \
@@ -160,7 +166,6 @@ kexec_scenario() {
 # new kernel finds the module initialised (TDX stays off there).
 test_debian_kexec() {
 	local QEMU_SMP=$DEBIAN_SMP
-	debian_images || return
 	kexec_scenario debian_kexec series "$SIM_ON" &&
 	sim_enabled &&
 	expect "virt/tdx: kexec: TDX module not disabled (0xc000010000000000), converting TDX private memory" &&
@@ -172,7 +177,6 @@ test_debian_kexec() {
 # initialises TDX again.
 test_debian_kexec_disable() {
 	local QEMU_SMP=$DEBIAN_SMP
-	debian_images || return
 	kexec_scenario debian_kexec_disable series "$SIM_ON,sysdisable" &&
 	sim_enabled &&
 	expect "virt/tdx: kexec: TDX module disabled, its memory cleared" &&
@@ -181,20 +185,15 @@ test_debian_kexec_disable() {
 }
 
 test_debian_base_kexec() {
-	debian_images || return
-	base_no_tdx &&
-	kexec_scenario debian_base_kexec base nohibernate
+	kexec_scenario debian_base_kexec base nohibernate &&
+	base_no_tdx
 }
 
 # Bad input an operator meets: crashkernel= too small for kdump-tools'
 # kernel and initrd.  kdump-config says it cannot load, the crash reboots
 # without a dump, nothing is written to /var/crash.
 test_debian_kdump_small() {
-	local QEMU_SMP=$DEBIAN_SMP
-	debian_images || return
-	DEBIAN_MARK=$(new_marker)
-	debian_boot debian_kdump_small series 600 \
-		"crashkernel=16M $SIM_ON tdxop=kdump tdxmark=$DEBIAN_MARK" &&
+	debian_run debian_kdump_small series kdump crashkernel=16M "$SIM_ON" &&
 	expect_re "kdump-tools\[[0-9]+\]: .*failed to load kdump kernel" &&
 	expect_re "TDXOP: kdump-config status: current state *: Not ready to kdump" &&
 	expect "TDXOP: kdump: crashed on" &&
@@ -205,11 +204,7 @@ test_debian_kdump_small() {
 # A crash while the file system of /var/crash is full: kdump-tools fails
 # to save the dump, says so, and the capture kernel reboots (no hang).
 test_debian_kdump_full() {
-	local QEMU_SMP=$DEBIAN_SMP
-	debian_images || return
-	DEBIAN_MARK=$(new_marker)
-	debian_boot debian_kdump_full series 600 \
-		"crashkernel=384M $SIM_ON tdxop=full tdxmark=$DEBIAN_MARK" &&
+	debian_run debian_kdump_full series full crashkernel=384M "$SIM_ON" &&
 	expect_re "TDXOP: kdump-config status: current state *: ready to kdump" &&
 	expect_re "TDXOP: /var/crash 0 KiB free" &&
 	expect_after_re "TDXOP: marker $DEBIAN_MARK, sysrq-c" \
