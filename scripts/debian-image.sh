@@ -21,7 +21,8 @@
 name=$1; shift
 dir=$BUILD/debian/$name root=$BUILD/debian/$name/root
 tarball=$("$TOP/scripts/debian-root.sh" system bookworm systemd-sysv udev kmod procps \
-	initramfs-tools busybox zstd kdump-tools kexec-tools makedumpfile) || exit
+	initramfs-tools busybox zstd kdump-tools kexec-tools makedumpfile) ||
+	{ rc=$?; echo "$tarball"; exit $rc; }
 
 in_root() { chroot "$root" /usr/bin/env -i HOME=/root PATH=/usr/sbin:/usr/bin:/sbin:/bin "$@"; }
 umount_root() {
