@@ -12,8 +12,9 @@
 # KERNEL is a linux-image .deb, or a package of the Debian archive as
 # NAME=VERSION; a -dbg .deb among them is installed in root/ only, after
 # the image is made (crash runs there, on the host: the system under TCG
-# would take minutes to read its vmlinux).  The test's driver (guest/) starts once the system is up;
-# it does nothing unless the command line names a scenario (tdxop=).
+# would take minutes to read its vmlinux).  The test's driver (guest/)
+# starts once the system is up; it does nothing unless the command line
+# names a scenario (tdxop=).
 # Exits 77, saying why, when this machine cannot make the root.
 
 . "$(dirname "$0")/lib.sh"

@@ -3,8 +3,9 @@
 
 # The emulated TDX module (test-patches/) keeps its state in 64 KiB that
 # every kernel of a test keeps out of its RAM (as ACPI data: a '$', for
-# reserved, would not survive kdump-tools' eval of the command line).  tdx_init() leaves TDX off while
-# hibernation is available: every TDX host boots with nohibernate.
+# reserved, would not survive kdump-tools' eval of the command line).
+# tdx_init() leaves TDX off while hibernation is available: every TDX host
+# boots with nohibernate.
 SIM_ADDR=0x40000000
 SIM_MEM="memmap=64K#$SIM_ADDR nohibernate"
 SIM_ON="$SIM_MEM tdx_sim=$SIM_ADDR"
