@@ -96,7 +96,7 @@ clean_log() {
 	! grep -a 'TDXTEST\[[^]]*\]: FAIL' "$LOG" || { problem "a stage failed"; return; }
 	! grep -a 'tdx_sim: FAIL:' "$LOG" || { problem "the emulated module saw a fault"; return; }
 	for s in $(grep -aoE 'TDXTEST\[[^]]*\]: scenario' "$LOG" | sed 's/: scenario//' | sort -u); do
-		grep -qaE "^$(echo "$s" | sed 's/[][]/\\&/g'): (DONE|crashing|kexec -e into)" "$LOG" ||
+		grep -qaE "^(\[[ 0-9.]+\] )?$(echo "$s" | sed 's/[][]/\\&/g'): (DONE|crashing|kexec -e into)" "$LOG" ||
 			{ problem "$s did not finish"; return; }
 	done
 	grep -qa 'TDXTEST\[' "$LOG" || problem "no stage started"

@@ -49,7 +49,7 @@ test_kdump_unloaded() {
 	needs_series || return
 	boot kdump_unloaded 120 "$SIM_ON tdxsample=load crashkernel=384M tdxtest=kdump_unloaded" &&
 	expect "TDXTEST[1]: crashing with no crash kernel" &&
-	expect "Kernel panic - not syncing: sysrq triggered crash" &&
+	expect "Kernel panic - not syncing: sysrq triggered crash" || return 1
 	! grep -qa "TDXTEST\[capture\]" "$LOG" || { problem "a capture kernel ran"; return 1; }
 	clean_log "$CRASH_SPLAT|Kernel panic|Rebooting in|---\[ end Kernel panic"
 }
