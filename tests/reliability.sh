@@ -2,11 +2,11 @@
 # Repetition, odd orders and bad input, on the emulated TDX module of an
 # erratum platform with the Rust sample loaded, so they need the series.
 
-# Ten kexecs in a row, every kernel checking the reset memory, then kdump
+# Five kexecs in a row, every kernel checking the reset memory, then kdump
 # from the last one, with a module that has TDH.SYS.DISABLE.  The sample's
 # page is made private in the first kernel only, checked by the second.
 test_chain_kexec_kdump() {
-	local m n=10 k
+	local m n=5 k
 	needs_series || return
 	m=$(new_marker)
 	boot chain 600 "$SIM_ON,sysdisable tdxsample=load crashkernel=384M tdxtest=chain tdxchain=$((n + 1)) tdxmarker=$m" || return 1
