@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # fresh-deps.sh: show that scripts/deps.sh installs everything the harness
 # needs on a plain Debian 12.  A minimal root made with debootstrap gets
-# git, make and ca-certificates only, and a clone of this repository; a
+# git, make and ca-certificates only (scripts/debian-root.sh, which keeps
+# it in cache/: deps.sh updates its package lists), and a clone of this
+# repository; a
 # stand-in for a rustup cargo without a toolchain comes first on PATH, as
 # on machines with rustup.  deps.sh must run to completion there and leave
 # Debian's toolchain and bindgen-cli $BINDGEN_VERSION installed.
@@ -10,11 +12,10 @@
 # Exits 77, saying why, when this machine cannot make such a root.
 
 . "$(dirname "$0")/lib.sh"
-read -r MIRROR SECURITY < <(debian_mirrors)
+read -r MIRROR _ < <(debian_mirrors)
 root=$BUILD/fresh-root
 mkdir -p "$LOGS"
 
-skip() { echo "SKIP: $*"; exit 77; }
 in_root() { chroot "$root" /usr/bin/env -i HOME=/root PATH=/root/rustup/bin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin "$@"; }
 cleanup() {
 	mountpoint -q "$root/proc" && umount "$root/proc"
@@ -22,39 +23,26 @@ cleanup() {
 	rm -rf --one-file-system "$root"
 }
 
-[ "$(id -u)" = 0 ] || skip "debootstrap and chroot need root"
 python3 -c "import urllib.request as u; u.urlopen('$MIRROR/dists/bookworm/Release', timeout=20)" 2>/dev/null ||
-	skip "the Debian mirror $MIRROR cannot be reached"
-if ! command -v debootstrap >/dev/null; then
-	apt-get install -y -qq --no-install-recommends debootstrap >"$LOGS/fresh-apt.log" 2>&1 ||
-		skip "debootstrap is missing and cannot be installed (see $LOGS/fresh-apt.log)"
-fi
+	{ echo "SKIP: the Debian mirror $MIRROR cannot be reached"; exit 77; }
+# The root with git, make and ca-certificates, kept in cache/ once made.
+tarball=$("$TOP/scripts/debian-root.sh" fresh bookworm git make ca-certificates) ||
+	{ rc=$?; echo "$tarball"; exit $rc; }
 
 trap cleanup EXIT
 cleanup
-note "debootstrap bookworm (minbase) into $root"
-debootstrap --variant=minbase bookworm "$root" "$MIRROR" >"$LOGS/fresh-debootstrap.log" 2>&1 ||
-	die "debootstrap failed (see $LOGS/fresh-debootstrap.log)"
-cat >"$root/etc/apt/sources.list" <<SOURCES
-deb $MIRROR bookworm main
-deb $MIRROR bookworm-updates main
-deb $SECURITY bookworm-security main
-SOURCES
+mkdir -p "$root"
+tar -C "$root" -xf "$tarball" || die "cannot unpack $tarball"
 cp /etc/resolv.conf "$root/etc/resolv.conf"	# this machine's resolver
 mount -t proc proc "$root/proc"
 mount --bind /dev "$root/dev"
-
-note "adding git, make and ca-certificates"
-{ in_root apt-get update -qq && DEBIAN_FRONTEND=noninteractive in_root apt-get install -y -qq \
-	--no-install-recommends git make ca-certificates; } >"$LOGS/fresh-base.log" 2>&1 ||
-	die "cannot install git, make and ca-certificates in the root (see $LOGS/fresh-base.log)"
 
 # This machine's network setup, as a fresh machine on its network has it:
 # the resolver, and the local CA certificates of an intercepting proxy.
 if ls /usr/local/share/ca-certificates/*.crt >/dev/null 2>&1; then
 	cp /usr/local/share/ca-certificates/*.crt "$root/usr/local/share/ca-certificates/"
-	in_root update-ca-certificates >>"$LOGS/fresh-base.log" 2>&1 ||
-		die "update-ca-certificates failed in the root (see $LOGS/fresh-base.log)"
+	in_root update-ca-certificates >"$LOGS/fresh-ca.log" 2>&1 ||
+		die "update-ca-certificates failed in the root (see $LOGS/fresh-ca.log)"
 fi
 
 # What rustup leaves on PATH when it has no toolchain: a cargo that fails.
