@@ -4,9 +4,8 @@
 # needs on a plain Debian 12.  A minimal root made with debootstrap gets
 # git, make and ca-certificates only (scripts/debian-root.sh, which keeps
 # it in cache/: deps.sh updates its package lists), and a clone of this
-# repository; a
-# stand-in for a rustup cargo without a toolchain comes first on PATH, as
-# on machines with rustup.  deps.sh must run to completion there and leave
+# repository; a stand-in for a rustup cargo without a toolchain comes
+# first on PATH, as on machines with rustup.  deps.sh must run to completion there and leave
 # Debian's toolchain and bindgen-cli $BINDGEN_VERSION installed.
 #
 # Exits 77, saying why, when this machine cannot make such a root.

@@ -80,10 +80,10 @@ finish_bg() {
 # the guest's timing), and reports in its own turn.
 declare -A beside=([gate_bisect]=gate_fresh_deps)
 
-# The QEMU tests of the test kernel leave a CPU idle most of the time (one
-# guest CPU runs at a time but for a few moments): TEST_JOBS of them (2)
-# run at once, each with its own log, and report in their turn.  The
-# gates and the Debian flow run alone.
+# One QEMU test of the test kernel keeps about one CPU busy (make test:
+# 14 min of CPU in 12 one at a time on 2 CPUs): TEST_JOBS of them (2) run
+# at once, each with its own log, and report in their turn.  The gates
+# and the Debian flow run alone.
 jobs=${TEST_JOBS:-2}
 parallel() { [ "$jobs" -gt 1 ] && [[ $1 != @(gate|debian|base)_* ]]; }
 next=0
