@@ -26,17 +26,18 @@ sim_clean_after() {
 	done
 }
 
-# sim_left_after LINE KIND...: after LINE, every line of KIND is still
-# private (N of N) in a verdict, or with WHEN=hand-over as the old kernel
-# hands over to the next (which may write over a line before it looks).
+# sim_left_after WHEN LINE KIND...: after LINE, every line of KIND is
+# still private (N of N) in the count WHEN: "verdict", the kernel's own,
+# or "hand-over", the old kernel's as it hands over to the next (which
+# may write over a line before it looks).
 sim_left_after() {
-	local line=$1 k; shift
+	local when=$1 line=$2 k; shift 2
 	for k in "$@"; do
-		awk -v a="$line" -v k="tdx_sim: ${WHEN:-verdict}: $k: " 'index($0, a) && !s { s = 1; next }
+		awk -v a="$line" -v k="tdx_sim: $when: $k: " 'index($0, a) && !s { s = 1; next }
 			s && (i = index($0, k)) { split(substr($0, i + length(k)), w, " ")
 				if (w[1] > 0 && w[1] == w[3] && w[2] == "of") f = 1 }
 			END { exit !f }' "$LOG" ||
-			{ problem "after '$line' not every line of $k still private (${WHEN:-verdict})"; return; }
+			{ problem "after '$line' not every line of $k still private ($when)"; return; }
 	done
 }
 
@@ -103,7 +104,7 @@ sim_test() {
 		sim_clean_after "$next" $kinds ;;
 	left)
 		expect "virt/tdx: kexec: TDX module not disabled ($code), no erratum: nothing to convert" &&
-		WHEN=hand-over sim_left_after "$next" pamt user &&
+		sim_left_after hand-over "$next" pamt user &&
 		sim_clean_after "$next" ${kinds#pamt user} ;;
 	esac &&
 	case $scenario:$outcome in
@@ -496,7 +497,7 @@ test_sim_kexec_jump() {
 	{ [ "$(grep -an "tdx_sim: TDH.SYS.DISABLE:" "$LOG" | head -1 | cut -d: -f1)" -gt \
 	    "$(grep -anF "$resumed" "$LOG" | cut -d: -f1)" ] || problem "the module was disabled for the jump"; } &&
 	expect_after "$resumed" "tdx_sim: module initialised" &&
-	sim_left_after "$resumed" pamt user &&
+	sim_left_after verdict "$resumed" pamt user &&
 	expect_after "TDXTEST[1]: kexec -e into stage 3" "virt/tdx: kexec: TDX module disabled, its memory cleared" &&
 	sim_clean_after "$next" pamt user &&
 	expect_after "$next" "virt/tdx: module initialized" &&
