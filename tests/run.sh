@@ -39,15 +39,8 @@ fi
 # 90 minutes, and skips all of it otherwise, saying so; named, it always
 # runs.
 mapfile -t tests < <(printf '%s\n' "${tests[@]}" | grep -v '^debian_'; printf '%s\n' "${tests[@]}" | grep '^debian_')
-# At present a whole run runs the flow only with DEBIAN_FLOW=1: the
-# series' distribution kernel double-faulted at random under the
-# emulation on 2026-12-04 (README, "What does not work yet").
 too_late() {
 	[ "$named" = 0 ] && [ "${1#debian_}" != "$1" ] || return
-	[ "${DEBIAN_FLOW:-0}" = 1 ] || {
-		SKIP_WHY="the series' Debian kernel double-faults at random under the emulation, cause not found (README, What does not work yet); DEBIAN_FLOW=1 make check, or make test T=$1, runs it"
-		return 0
-	}
 	: "${flow_at:=$SECONDS}"
 	[ "$flow_at" -gt "${DEBIAN_AFTER:-3000}" ] || return
 	SKIP_WHY="the run had taken $((flow_at / 60)) min when the Debian flow came, which would take it past CI's 90 (make test T=$1 runs it)"
