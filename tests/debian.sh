@@ -6,16 +6,8 @@
 # The baseline is Debian's own kernel of the base (no series: no TDX).
 
 # The machine: 2 CPUs in 2 packages, the erratum platform when the
-# emulated TDX module is on.  Without CMPXCHG16B (DEBIAN_CPU_OFF): QEMU
-# 7.2's TCG calls its CMPXCHG16B helper without storing the pending
-# flags operation, so the helper computes EFLAGS from a stale one and
-# can set TF, VM or IOPL from the operand of an earlier ADD.  Debian's
-# SLUB fast path (SLAB_FREELIST_HARDENED: ADD, XOR, BSWAP, then
-# CMPXCHG16B) hits it every few boots: a double fault or a #DB in
-# __kmalloc_node_noprof(), a #GP in user space.  The test kernel's
-# SLUB (SLUB_TINY) has no CMPXCHG16B fast path.
+# emulated TDX module is on.
 DEBIAN_SMP=2
-DEBIAN_CPU_OFF=,-cx16
 
 # debian_images: the distribution kernel and both systems, made once a run.
 debian_images() {
@@ -45,11 +37,18 @@ debian_images() {
 # debian_boot NAME SYSTEM LIMIT CMDLINE...: boot SYSTEM (series or base)
 # from a copy of its disk, until it powers off; the copy stays as
 # build/debian/NAME.img for what the test reads back.  DEBIAN_DISK: a
-# second disk image.
+# second disk image.  The CPU has no CMPXCHG16B: QEMU 7.2's TCG calls its
+# CMPXCHG16B helper without storing the pending flags operation, so the
+# helper computes EFLAGS from a stale one and can set TF, VM or IOPL from
+# the operand of an earlier ADD.  Debian's SLUB fast path
+# (SLAB_FREELIST_HARDENED: ADD, XOR, BSWAP, then CMPXCHG16B) hits it
+# every few boots: a double fault or a #DB in __kmalloc_node_noprof(), a
+# #GP in user space.  The test kernel's SLUB (SLUB_TINY) has no
+# CMPXCHG16B fast path.
 debian_boot() {
 	local name=$1 sys=$BUILD/debian/$2 limit=$3 cpu=$CPU_AMD; shift 3
 	case " $* " in *" tdx_sim="*) cpu=$CPU_SPR ;; esac
-	cpu=${QEMU_CPU:-$cpu}$DEBIAN_CPU_OFF
+	cpu=${QEMU_CPU:-$cpu},-cx16
 	LOG=$LOGS/$name.log
 	rm -f "$LOG"
 	cp --sparse=always "$sys/disk.img" "$BUILD/debian/$name.img"
