@@ -32,8 +32,9 @@ if in_run gate_bench && in_run gate_bisect; then
 fi
 
 # The operator's flow on a Debian system (debian_*) comes last: about 30
-# minutes more (its images 11 of them when gate_distro left ccache warm,
-# up to 50 cold; then seven runs of about 2 minutes).  A whole run decides
+# minutes more (its images with the first test 815 s in CI, the kernel
+# alone up to 50 min with ccache cold; then seven runs of about 2
+# minutes).  A whole run decides
 # once, at its first debian_* test: it runs the flow when it has taken no
 # more than DEBIAN_AFTER seconds (50 min) so far, so as to end within CI's
 # 90 minutes, and skips all of it otherwise, saying so; named, it always
