@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# debian-kernel.sh: the distribution kernel of the operator's flow
+# debian-kernel.sh [MUTANT]: the distribution kernel of the operator's flow
 # (tests/debian.sh), packaged as Debian packages.
 #
 # Debian's own amd64 config of the base with INTEL_TDX_HOST=y
@@ -10,17 +10,19 @@
 # Debian builds it, from the test kernel's checkout (the series and the
 # test-only emulation of the TDX module), and packaged by the kernel's own
 # bindeb-pkg: linux-image, and its -dbg package for crash, in
-# build/debian/packages/.
+# build/debian/packages/.  With MUTANT (test-patches/mutants/NAME.patch)
+# on top, in the same object directory, for debian_mutants: in
+# build/debian/packages-mutant/.
 
 . "$(dirname "$0")/lib.sh"
 
 export TOOLCHAIN=gcc
 . "$TOP/scripts/lib.sh"
 
-o=$OBJ/debian out=$BUILD/debian/packages
+o=$OBJ/debian out=$BUILD/debian/packages${1:+-mutant}
 mkdir -p "$o" "$LOGS"
 series_applied || die "the operator's flow needs the series (series/ is empty)"
-"$TOP/scripts/checkout.sh" HEAD "$TOP"/test-patches/*.patch
+"$TOP/scripts/checkout.sh" HEAD "$TOP"/test-patches/*.patch "$@"
 
 cfg=$o/config.trimmed
 debian_config "$cfg"

@@ -8,6 +8,9 @@
 # The machine: 2 CPUs in 2 packages, the erratum platform when the
 # emulated TDX module is on.
 DEBIAN_SMP=2
+# The system of the series' kernel; debian_mutants points the tests at a
+# mutant's.
+DEBIAN_SERIES=series
 
 # debian_images: the distribution kernel and both systems, made once a run.
 debian_images() {
@@ -138,7 +141,7 @@ crash_opens() {
 # dump opens in crash.
 test_debian_kdump() {
 	local QEMU_SMP=$DEBIAN_SMP
-	kdump_scenario debian_kdump series "$SIM_ON" &&
+	kdump_scenario debian_kdump "$DEBIAN_SERIES" "$SIM_ON" &&
 	expect_re "tdx_sim: emulated TDX module at .*, TDX platform, erratum platform" &&
 	sim_enabled &&
 	expect "virt/tdx: kexec: TDX module not disabled (0xc000010000000000), converting TDX private memory" &&
@@ -177,7 +180,7 @@ kexec_scenario() {
 # new kernel finds the module initialised (TDX stays off there).
 test_debian_kexec() {
 	local QEMU_SMP=$DEBIAN_SMP
-	kexec_scenario debian_kexec series "$SIM_ON" &&
+	kexec_scenario debian_kexec "$DEBIAN_SERIES" "$SIM_ON" &&
 	sim_enabled &&
 	expect "virt/tdx: kexec: TDX module not disabled (0xc000010000000000), converting TDX private memory" &&
 	sim_clean_after "kexec_core: Starting new kernel" pamt &&
@@ -188,7 +191,7 @@ test_debian_kexec() {
 # initialises TDX again.
 test_debian_kexec_disable() {
 	local QEMU_SMP=$DEBIAN_SMP
-	kexec_scenario debian_kexec_disable series "$SIM_ON,sysdisable" &&
+	kexec_scenario debian_kexec_disable "$DEBIAN_SERIES" "$SIM_ON,sysdisable" &&
 	sim_enabled &&
 	expect "virt/tdx: kexec: TDX module disabled, its memory cleared" &&
 	sim_clean_after "kexec_core: Starting new kernel" pamt &&
@@ -204,7 +207,7 @@ test_debian_base_kexec() {
 # kernel and initrd.  kdump-config says it cannot load, the crash reboots
 # without a dump, nothing is written to /var/crash.
 test_debian_kdump_small() {
-	debian_run debian_kdump_small series kdump crashkernel=16M "$SIM_ON" &&
+	debian_run debian_kdump_small "$DEBIAN_SERIES" kdump crashkernel=16M "$SIM_ON" &&
 	expect_re "kdump-tools\[[0-9]+\]: .*failed to load kdump kernel" &&
 	expect_re "TDXOP: kdump-config status: current state *: Not ready to kdump" &&
 	expect "TDXOP: kdump: crashed on" &&
@@ -218,7 +221,7 @@ test_debian_kdump_small() {
 # make the dump's directory, else "saved vmcore" beside a dump of 0 bytes
 # (the status of its pipeline is that of its last command).
 test_debian_kdump_full() {
-	debian_run debian_kdump_full series full crashkernel=384M "$SIM_ON" &&
+	debian_run debian_kdump_full "$DEBIAN_SERIES" full crashkernel=384M "$SIM_ON" &&
 	expect_re "TDXOP: kdump-config status: current state *: ready to kdump" &&
 	expect_re "TDXOP: /var/crash 0 KiB free" &&
 	expect_after_re "TDXOP: marker $DEBIAN_MARK, sysrq-c" \
@@ -226,4 +229,28 @@ test_debian_kdump_full() {
 	expect "TDXOP: full: crashed on" &&
 	{ ! grep -aE "TDXOP: crash file [0-9]+/dump\.[0-9]+ [1-9]" "$LOG" || problem "a dump was saved on a full file system"; } &&
 	no_splat "$CRASH_SPLAT"
+}
+
+# The flow's checks against the series with the reason for one removed:
+# the distribution kernel built again with each mutant of
+# test-patches/mutants/ whose header names a test of the flow, installed
+# on a system of its own (build/debian/mutant/), must make that test fail
+# as gate_kernel_mutants requires.  The next run's debian_images builds
+# the series' kernel again.
+test_debian_mutants() {
+	local mp name t why survived=() killed=0 rc=0
+	debian_images || return
+	for mp in "$TOP"/test-patches/mutants/*.patch; do
+		grep -q '^# kills debian_' "$mp" || continue
+		name=$(basename "$mp" .patch)
+		LOG=$LOGS/debian-mutant-$name.log
+		"$TOP/scripts/debian-kernel.sh" "$mp" >"$LOG" 2>&1 &&
+		"$TOP/scripts/debian-image.sh" mutant "$BUILD"/debian/packages-mutant/linux-image-*.deb >>"$LOG" 2>&1 ||
+			{ problem "mutant $name: no system made"; rc=1; break; }
+		while read -r t why; do
+			DEBIAN_SERIES=mutant mutant_run "$name" "$t" "$why"
+		done < <(mutant_kills "$mp")
+	done
+	"$TOP/scripts/checkout.sh" HEAD "$TOP"/test-patches/*.patch || rc=1
+	[ $rc = 0 ] && mutants_verdict
 }

@@ -101,3 +101,36 @@ clean_log() {
 	done
 	grep -qa 'TDXTEST\[' "$LOG" || problem "no stage started"
 }
+
+# The mutants of the series (test-patches/mutants/, README "Tests"): used by
+# gate_kernel_mutants and debian_mutants.
+
+# mutant_kills MUTANT [-v]: "TEST TEXT" for each "# kills TEST: TEXT" of
+# MUTANT's header whose TEST is of the Debian flow, or with -v is not.
+mutant_kills() { sed -n 's/^# kills \([a-z0-9_]*\): /\1 /p' "$1" | grep ${2:-} '^debian_'; }
+
+# mutant_run NAME TEST TEXT: TEST, pointed at the mutant NAME by the
+# caller's environment, must fail, its first failure saying TEXT: counted
+# in the caller's killed, else named in its survived.
+mutant_run() {
+	local name=$1 t=$2 why=$3 first
+	mkdir -p "$LOGS/mutant-$name"
+	if LOGS=$LOGS/mutant-$name "test_$t" >"$LOGS/mutant-$name/$t.out" 2>&1 </dev/null; then
+		survived+=("$name: $t")
+		return
+	fi
+	first=$(grep -m1 'FAIL:' "$LOGS/mutant-$name/$t.out" | sed 's/^ *FAIL: //')
+	if [[ $first == *"$why"* ]]; then
+		echo "  $name: $t fails: $first"
+		killed=$((killed + 1))
+	else
+		survived+=("$name: $t (failed, but not with '$why': $first)")
+	fi
+}
+
+# mutants_verdict: the caller's status after its mutant_run calls.
+mutants_verdict() {
+	[ ${#survived[@]} = 0 ] || { problem "tests that do not fail as they should with the reason for their check removed: ${survived[*]}"; return 1; }
+	[ "$killed" -gt 0 ] || { problem "no mutant ran"; return 1; }
+	echo "  $killed tests, each failed on its mutant"
+}
