@@ -19,7 +19,8 @@
 export TOOLCHAIN=gcc
 . "$TOP/scripts/lib.sh"
 
-o=$OBJ/debian out=$BUILD/debian/packages${1:+-mutant}
+[ $# = 0 ] || set -- "$(realpath "$1")"
+o=$OBJ/debian out=$BUILD/debian/packages${1:+-mutant} log=$LOGS/debian-kernel${1:+-mutant}
 mkdir -p "$o" "$LOGS"
 series_applied || die "the operator's flow needs the series (series/ is empty)"
 "$TOP/scripts/checkout.sh" HEAD "$TOP"/test-patches/*.patch "$@"
@@ -27,8 +28,8 @@ series_applied || die "the operator's flow needs the series (series/ is empty)"
 cfg=$o/config.trimmed
 debian_config "$cfg"
 cp "$cfg" "$o/.config"
-kmake "$o" -s LSMOD="$TOP/config/debian-modules" localmodconfig >"$LOGS/debian-config.log" 2>&1 ||
-	{ tail "$LOGS/debian-config.log" >&2; die "localmodconfig failed"; }
+kmake "$o" -s LSMOD="$TOP/config/debian-modules" localmodconfig >"$log-config.log" 2>&1 ||
+	{ tail "$log-config.log" >&2; die "localmodconfig failed"; }
 cp "$o/.config" "$cfg"
 "$TOP/scripts/config-kernel.sh" "$o" "$cfg" "$TOP/config/distro-tdx.config" "$TOP/config/debian.config"
 
@@ -36,8 +37,8 @@ note "building the distribution kernel in $o ($(grep -c '=m$' "$o/.config") modu
 rm -rf "$out" && mkdir -p "$out"
 # bindeb-pkg leaves the packages beside the object directory.
 rm -f "$OBJ"/linux-*.deb "$OBJ"/linux-*.buildinfo "$OBJ"/linux-*.changes
-kmake "$o" LOCALVERSION= KDEB_COMPRESS=none bindeb-pkg >"$LOGS/debian-kernel.log" 2>&1 ||
-	{ tail -30 "$LOGS/debian-kernel.log" >&2; die "distribution kernel build failed (log: $LOGS/debian-kernel.log)"; }
+kmake "$o" LOCALVERSION= KDEB_COMPRESS=none bindeb-pkg >"$log.log" 2>&1 ||
+	{ tail -30 "$log.log" >&2; die "distribution kernel build failed (log: $log.log)"; }
 mv "$OBJ"/linux-image-*.deb "$out"/
 rm -f "$OBJ"/linux-*.deb "$OBJ"/linux-*.buildinfo "$OBJ"/linux-*.changes
 ls "$out"

@@ -37,8 +37,8 @@ debian_images() {
 	return $rc
 }
 
-# debian_boot NAME SYSTEM LIMIT CMDLINE...: boot SYSTEM (series or base)
-# from a copy of its disk, until it powers off; the copy stays as
+# debian_boot NAME SYSTEM LIMIT CMDLINE...: boot SYSTEM (series, base or
+# mutant) from a copy of its disk, until it powers off; the copy stays as
 # build/debian/NAME.img for what the test reads back.  DEBIAN_DISK: a
 # second disk image.  The CPU has no CMPXCHG16B: QEMU 7.2's TCG calls its
 # CMPXCHG16B helper without storing the pending flags operation, so the
@@ -234,18 +234,20 @@ test_debian_kdump_full() {
 # The flow's checks against the series with the reason for one removed:
 # the distribution kernel built again with each mutant of
 # test-patches/mutants/ whose header names a test of the flow, installed
-# on a system of its own (build/debian/mutant/), must make that test fail
-# as gate_kernel_mutants requires.  The next run's debian_images builds
-# the series' kernel again.
+# on a system of its own (build/debian/mutant/, no -dbg package: crash is
+# not run on it), must make that test fail as gate_kernel_mutants
+# requires.  The next run's debian_images builds the series' kernel
+# again.
 test_debian_mutants() {
 	local mp name t why survived=() killed=0 rc=0
 	debian_images || return
 	for mp in "$TOP"/test-patches/mutants/*.patch; do
-		grep -q '^# kills debian_' "$mp" || continue
+		[ -n "$(mutant_kills "$mp")" ] || continue
 		name=$(basename "$mp" .patch)
 		LOG=$LOGS/debian-mutant-$name.log
 		"$TOP/scripts/debian-kernel.sh" "$mp" >"$LOG" 2>&1 &&
-		"$TOP/scripts/debian-image.sh" mutant "$BUILD"/debian/packages-mutant/linux-image-*.deb >>"$LOG" 2>&1 ||
+		"$TOP/scripts/debian-image.sh" mutant \
+			$(ls "$BUILD"/debian/packages-mutant/linux-image-*.deb | grep -v -- -dbg_) >>"$LOG" 2>&1 ||
 			{ problem "mutant $name: no system made"; rc=1; break; }
 		while read -r t why; do
 			DEBIAN_SERIES=mutant mutant_run "$name" "$t" "$why"

@@ -102,12 +102,12 @@ clean_log() {
 	grep -qa 'TDXTEST\[' "$LOG" || problem "no stage started"
 }
 
-# The mutants of the series (test-patches/mutants/, README "Tests"): used by
+# The mutants of the series (test-patches/mutants/, README "How it is proven"): used by
 # gate_kernel_mutants and debian_mutants.
 
 # mutant_kills MUTANT [-v]: "TEST TEXT" for each "# kills TEST: TEXT" of
 # MUTANT's header whose TEST is of the Debian flow, or with -v is not.
-mutant_kills() { sed -n 's/^# kills \([a-z0-9_]*\): /\1 /p' "$1" | grep ${2:-} '^debian_'; }
+mutant_kills() { sed -n 's/^# kills \([a-z0-9_]*\): /\1 /p' "$1" | grep ${2:+"$2"} '^debian_'; }
 
 # mutant_run NAME TEST TEXT: TEST, pointed at the mutant NAME by the
 # caller's environment, must fail, its first failure saying TEXT: counted

@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # run.sh [--no-gates] [TEST...]: run the named tests (all test_* functions
 # by default) and end with "N passed, N failed, N skipped".  A test is
-# skipped only when it needs the series and series/ is empty, or when it
-# says why it cannot run here (SKIP_WHY).  Exits non-zero on any failure.
+# skipped only when it needs the series and series/ is empty, when it says
+# why it cannot run here (SKIP_WHY), or when a whole run reaches the
+# Debian flow too late (below).  Exits non-zero on any failure.
 
 . "$(dirname "$0")/../scripts/lib.sh"
 set +e
@@ -34,20 +35,24 @@ fi
 # The operator's flow on a Debian system (debian_*) comes last: about 35
 # minutes more with ccache warm (its images with the first test 815 s in
 # CI's run of stop 28, the kernel alone up to 50 min with ccache cold;
-# then eight runs of 2 to 7 minutes).  A whole run decides once, at its
-# first debian_* test: it runs the flow when it has taken no more than
-# DEBIAN_AFTER seconds (50 min) so far, and skips all of it otherwise;
-# once in the flow, it starts no test after DEBIAN_UNTIL seconds (80 min),
-# which with the longest test would end past CI's 90.  Each skip says so;
-# named, they always run.
+# then eight runs of 2 to 7 minutes, with one mutant in debian_mutants).
+# A whole run decides once, at its first debian_* test: it runs the flow
+# when it has taken no more than DEBIAN_AFTER seconds (50 min) so far, and
+# skips all of it otherwise; once in the flow, it starts no test after
+# DEBIAN_UNTIL seconds (80 min): one started later could, with the
+# longest (7 min), end past CI's 90.  Each skip says so; named, they
+# always run.  The run's time counts from RUN_T0, set by make when it
+# began (the kernel's build comes before this script).
 mapfile -t tests < <(printf '%s\n' "${tests[@]}" | grep -v '^debian_'; printf '%s\n' "${tests[@]}" | grep '^debian_')
+t0=${RUN_T0:-$(date +%s)}
 too_late() {
 	[ "$named" = 0 ] && [ "${1#debian_}" != "$1" ] || return
-	: "${flow_at:=$SECONDS}"
+	local now=$(($(date +%s) - t0))
+	: "${flow_at:=$now}"
 	if [ "$flow_at" -gt "${DEBIAN_AFTER:-3000}" ]; then
 		SKIP_WHY="the run had taken $((flow_at / 60)) min when the Debian flow came"
-	elif [ "$SECONDS" -gt "${DEBIAN_UNTIL:-4800}" ]; then
-		SKIP_WHY="the run had taken $((SECONDS / 60)) min when this test of the Debian flow came"
+	elif [ "$now" -gt "${DEBIAN_UNTIL:-4800}" ]; then
+		SKIP_WHY="the run had taken $((now / 60)) min when this test of the Debian flow came"
 	else
 		return 1
 	fi
