@@ -40,18 +40,21 @@ fi
 # when it has taken no more than DEBIAN_AFTER seconds (50 min) so far, and
 # skips all of it otherwise; once in the flow, it starts no test after
 # DEBIAN_UNTIL seconds (80 min): one started later could, with the
-# longest (7 min), end past CI's 90.  Each skip says so; named, they
-# always run.  The run's time counts from RUN_T0, set by make when it
-# began (the kernel's build comes before this script).
+# longest (7 min), end past CI's 90; nor does it run the flow when the
+# distribution kernel is not built 10 minutes before (debian_images).
+# Each skip says so; named, they always run.  The run's time counts from
+# RUN_T0, set by make when it began (the kernel's build comes before this
+# script).
 mapfile -t tests < <(printf '%s\n' "${tests[@]}" | grep -v '^debian_'; printf '%s\n' "${tests[@]}" | grep '^debian_')
 t0=${RUN_T0:-$(date +%s)}
+: "${DEBIAN_AFTER:=3000}" "${DEBIAN_UNTIL:=4800}"
 too_late() {
 	[ "$named" = 0 ] && [ "${1#debian_}" != "$1" ] || return
 	local now=$(($(date +%s) - t0))
 	: "${flow_at:=$now}"
-	if [ "$flow_at" -gt "${DEBIAN_AFTER:-3000}" ]; then
+	if [ "$flow_at" -gt "$DEBIAN_AFTER" ]; then
 		SKIP_WHY="the run had taken $((flow_at / 60)) min when the Debian flow came"
-	elif [ "$now" -gt "${DEBIAN_UNTIL:-4800}" ]; then
+	elif [ "$now" -gt "$DEBIAN_UNTIL" ]; then
 		SKIP_WHY="the run had taken $((now / 60)) min when this test of the Debian flow came"
 	else
 		return 1
