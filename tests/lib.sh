@@ -38,8 +38,14 @@ boot() {
 	case " $* " in *" tdx_sim="*) cpu=$CPU_SPR ;; esac
 	LOG=$LOGS/$name.log
 	rm -f "$LOG"
-	QEMU_CPU=${QEMU_CPU:-$cpu} "$TOP/scripts/qemu-run.sh" "$KERNEL" "$INITRD" "$LOG" "$limit" "$@" ||
-		problem "QEMU did not end with a reboot (rc $?)"
+	QEMU_CPU=${QEMU_CPU:-$cpu} "$TOP/scripts/qemu-run.sh" "$KERNEL" "$INITRD" "$LOG" "$limit" "$@" &&
+		return
+	local rc=$?
+	# A fault the emulated module saw comes first: what the kernel got
+	# wrong can take the next kernel down with it (a page converted
+	# after it was freed and reused).
+	grep -a 'tdx_sim: FAIL:' "$LOG"
+	problem "QEMU did not end with a reboot (rc $rc)"
 }
 
 # expect TEXT: the log has a line containing TEXT.
