@@ -109,23 +109,39 @@ test_gate_test_shape() {
 # flow (debian_*) are debian_mutants'.
 # The mutants build one after another in a copy of the test kernel's
 # objects, so that each compiles only what it changes; the test kernel's
-# own objects and its checkout's tree are left as they were.
+# own objects and its checkout's tree are left as they were.  Each
+# mutant's kernel and initramfs are kept, and once all are built their
+# tests run TEST_JOBS at a time, as the QEMU tests do (never beside a
+# build: a guest starved of CPU could stall).
 test_gate_kernel_mutants() {
-	local o=$OBJ/mutant mp name t why survived=() killed=0 rc=0
+	local o=$OBJ/mutant d=$BUILD/mutants mp name t why r runs=() survived=() killed=0 rc=0
 	needs_series || return
-	rm -rf "$o" && cp -a "$OBJ/test" "$o" || { problem "cannot copy $OBJ/test"; return 1; }
+	rm -rf "$o" "$d" && mkdir -p "$d" && cp -a "$OBJ/test" "$o" ||
+		{ problem "cannot copy $OBJ/test"; return 1; }
 	for mp in "$TOP"/test-patches/mutants/*.patch; do
 		name=$(basename "$mp" .patch)
 		"$TOP/scripts/checkout.sh" HEAD "$TOP"/test-patches/*.patch "$mp" &&
 		kmake "$o" -s CLIPPY=1 bzImage modules >"$LOGS/build-mutant-$name.log" 2>&1 &&
-		"$TOP/scripts/mkinitramfs.sh" "$o" "$BUILD/initramfs-mutant.cpio.gz" ||
+		"$TOP/scripts/mkinitramfs.sh" "$o" "$d/$name.cpio.gz" &&
+		cp "$o/arch/x86/boot/bzImage" "$d/$name.bzImage" ||
 			{ problem "mutant $name does not build (log: $LOGS/build-mutant-$name.log)"; rc=1; break; }
 		while read -r t why; do
-			KERNEL=$o/arch/x86/boot/bzImage INITRD=$BUILD/initramfs-mutant.cpio.gz \
-				mutant_run "$name" "$t" "$why"
+			runs+=("$name $t $why")
 		done < <(mutant_kills "$mp" -v)
 	done
 	"$TOP/scripts/checkout.sh" HEAD "$TOP"/test-patches/*.patch || rc=1
-	rm -f "$BUILD/initramfs-mutant.cpio.gz"
+	if [ $rc = 0 ]; then
+		for r in "${runs[@]}"; do
+			while [ "$(jobs -rp | wc -l)" -ge "${TEST_JOBS:-2}" ]; do wait -n; done
+			read -r name t why <<<"$r"
+			KERNEL=$d/$name.bzImage INITRD=$d/$name.cpio.gz mutant_try "$name" "$t" "$why" &
+		done
+		wait
+		for r in "${runs[@]}"; do
+			read -r name t _ <<<"$r"
+			mutant_tally "$name" "$t"
+		done
+	fi
+	rm -rf "$d"
 	[ $rc = 0 ] && mutants_verdict
 }

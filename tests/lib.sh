@@ -115,24 +115,37 @@ clean_log() {
 # MUTANT's header whose TEST is of the Debian flow, or with -v is not.
 mutant_kills() { sed -n 's/^# kills \([a-z0-9_]*\): /\1 /p' "$1" | grep ${2:+"$2"} '^debian_'; }
 
-# mutant_run NAME TEST TEXT: TEST, pointed at the mutant NAME by the
-# caller's environment, must fail, its first failure saying TEXT: counted
-# in the caller's killed, else named in its survived.
-mutant_run() {
-	local name=$1 t=$2 why=$3 first
-	mkdir -p "$LOGS/mutant-$name"
-	if LOGS=$LOGS/mutant-$name "test_$t" >"$LOGS/mutant-$name/$t.out" 2>&1 </dev/null; then
-		survived+=("$name: $t")
+# mutant_try NAME TEST TEXT: TEST, pointed at the mutant NAME by the
+# caller's environment, must fail, its first failure saying TEXT; the
+# verdict goes to $LOGS/mutant-NAME/TEST.verdict, for mutant_tally.
+mutant_try() {
+	local name=$1 t=$2 why=$3 d=$LOGS/mutant-$1 first
+	mkdir -p "$d" && rm -f "$d/$t.verdict"
+	if LOGS=$d "test_$t" >"$d/$t.out" 2>&1 </dev/null; then
+		echo "survived $name: $t" >"$d/$t.verdict"
 		return
 	fi
-	first=$(grep -m1 'FAIL:' "$LOGS/mutant-$name/$t.out" | sed 's/^ *FAIL: //')
+	first=$(grep -m1 'FAIL:' "$d/$t.out" | sed 's/^ *FAIL: //')
 	if [[ $first == *"$why"* ]]; then
-		echo "  $name: $t fails: $first"
-		killed=$((killed + 1))
+		echo "killed $name: $t fails: $first"
 	else
-		survived+=("$name: $t (failed, but not with '$why': $first)")
-	fi
+		echo "survived $name: $t (failed, but not with '$why': $first)"
+	fi >"$d/$t.verdict"
 }
+
+# mutant_tally NAME TEST: mutant_try's verdict, counted in the caller's
+# killed, else named in its survived.
+mutant_tally() {
+	local v
+	v=$(cat "$LOGS/mutant-$1/$2.verdict" 2>/dev/null) || v="survived $1: $2 (no verdict)"
+	case $v in
+	"killed "*) echo "  ${v#killed }"; killed=$((killed + 1)) ;;
+	*) survived+=("${v#survived }") ;;
+	esac
+}
+
+# mutant_run NAME TEST TEXT: mutant_try, then mutant_tally.
+mutant_run() { mutant_try "$@"; mutant_tally "$1" "$2"; }
 
 # mutants_verdict: the caller's status after its mutant_run calls.
 mutants_verdict() {
