@@ -22,9 +22,9 @@ debian_images() {
 	needs_series || { DEBIAN_IMAGES=$?; return "$DEBIAN_IMAGES"; }
 	local rc=0 debver=${BASE_PKG_VERSION%%-*} bound=()
 	# In a whole run the kernel, 50 minutes when ccache is cold, must be
-	# built 10 minutes before DEBIAN_UNTIL (the systems take up to 7 and
+	# built 10 minutes before RUN_UNTIL (the systems take up to 7 and
 	# the first test 3 more), or the flow is skipped.
-	local by=$((DEBIAN_UNTIL - 600)) left
+	local by=$((RUN_UNTIL - 600)) left
 	left=$((by - $(date +%s) + t0))
 	[ "$named" != 0 ] || bound=(timeout "$((left > 0 ? left : 1))")
 	"${bound[@]}" "$TOP/scripts/debian-kernel.sh" >"$LOGS/debian-build.log" 2>&1 &&

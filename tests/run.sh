@@ -27,35 +27,38 @@ named=${#tests[@]}
 in_run() { printf '%s\n' "${tests[@]}" | grep -qx "$1"; }
 
 # gate_bench builds the benchmark's kernels in the configurations of
-# gate_bisect's C-only prefixes: after it, ccache serves their objects.
+# gate_bisect's C-only prefixes: right after it, ccache serves their
+# objects.
 if in_run gate_bench && in_run gate_bisect; then
-	mapfile -t tests < <(printf '%s\n' "${tests[@]}" | grep -vx gate_bench; echo gate_bench)
+	mapfile -t tests < <(printf '%s\n' "${tests[@]}" |
+		awk '$0 != "gate_bench"; $0 == "gate_bisect" { print "gate_bench" }')
 fi
 
-# The operator's flow on a Debian system (debian_*) comes last: about 35
-# minutes more with ccache warm (its images with the first test 815 s in
-# CI's run of stop 28, the kernel alone up to 50 min with ccache cold;
-# then eight runs of 2 to 7 minutes, with one mutant in debian_mutants).
-# A whole run decides once, at its first debian_* test: it runs the flow
-# when it has taken no more than DEBIAN_AFTER seconds (50 min) so far, and
-# skips all of it otherwise; once in the flow, it starts no test after
-# DEBIAN_UNTIL seconds (80 min): one started later could, with the
-# longest (7 min), end past CI's 90; nor does it run the flow when the
-# distribution kernel is not built 10 minutes before (debian_images).
-# Each skip says so; named, they always run.  The run's time counts from
-# RUN_T0, set by make when it began (the kernel's build comes before this
-# script).
+# A whole run ends within CI's 90 minutes.  The long gates (gate_bases,
+# gate_bisect, gate_bench, gate_kernel_mutants, gate_matrix) come early,
+# the QEMU tests of the test kernel after them (each a few minutes at
+# most), and the operator's flow on a Debian system (debian_*) last:
+# about 35 minutes more with ccache warm (its images with the first test
+# 815 s in CI's run of stop 28, the kernel alone up to 50 min with ccache
+# cold; then eight runs of 2 to 7 minutes, with one mutant in
+# debian_mutants).  A whole run starts no test after RUN_UNTIL seconds
+# (80 min): one started later could, with the longest of those that come
+# so late (7 min), end past CI's 90.  It decides once, at its first
+# debian_* test, whether it runs the flow: when it has taken no more than
+# DEBIAN_AFTER seconds (50 min) so far, and the distribution kernel is
+# built 10 minutes before RUN_UNTIL (debian_images).  Each skip says so;
+# named, tests always run.  The run's time counts from RUN_T0, set by
+# make when it began (the kernel's build comes before this script).
 mapfile -t tests < <(printf '%s\n' "${tests[@]}" | grep -v '^debian_'; printf '%s\n' "${tests[@]}" | grep '^debian_')
 t0=${RUN_T0:-$(date +%s)}
-: "${DEBIAN_AFTER:=3000}" "${DEBIAN_UNTIL:=4800}"
+: "${DEBIAN_AFTER:=3000}" "${RUN_UNTIL:=4800}"
 too_late() {
-	[ "$named" = 0 ] && [ "${1#debian_}" != "$1" ] || return
+	[ "$named" = 0 ] || return
 	local now=$(($(date +%s) - t0))
-	: "${flow_at:=$now}"
-	if [ "$flow_at" -gt "$DEBIAN_AFTER" ]; then
+	if [ "${1#debian_}" != "$1" ] && [ "${flow_at:=$now}" -gt "$DEBIAN_AFTER" ]; then
 		SKIP_WHY="the run had taken $((flow_at / 60)) min when the Debian flow came"
-	elif [ "$now" -gt "$DEBIAN_UNTIL" ]; then
-		SKIP_WHY="the run had taken $((now / 60)) min when this test of the Debian flow came"
+	elif [ "$now" -gt "$RUN_UNTIL" ]; then
+		SKIP_WHY="the run had taken $((now / 60)) min when this test came"
 	else
 		return 1
 	fi
@@ -105,7 +108,7 @@ for i in "${!tests[@]}"; do
 	# This test and those that follow it, up to $jobs at a time.
 	[ $next -gt "$i" ] || next=$i
 	while [ $next -lt $((i + jobs)) ] && [ $next -lt ${#tests[@]} ] && parallel "${tests[$next]}"; do
-		start_bg "${tests[$next]}"
+		too_late "${tests[$next]}" || start_bg "${tests[$next]}"
 		next=$((next + 1))
 	done
 	start=$SECONDS
