@@ -122,7 +122,7 @@ use_gcc() {
 }
 
 gate_bisect() {
-	local i n revs rev subject rust_from norust
+	local i n revs rev subject rust_from norust strict
 	n=$(nr_patches)
 	mapfile -t revs < <(git -C "$WORK" rev-list --reverse "$BASE_TAG..HEAD")
 	[ ${#revs[@]} = "$n" ] || { echo "work tree has ${#revs[@]} commits, series/ $n"; return 1; }
@@ -141,11 +141,16 @@ gate_bisect() {
 		checkout "$rev"
 		subject=$(git -C "$WORK" log -1 --format=%s "$rev")
 		norust=; [ "$i" -lt "$rust_from" ] && norust=$TOP/config/matrix/norust.config
-		# Each prefix takes what options it has; the last one is the
-		# whole series with the verified test configuration.  The
-		# configuration is made again only where it can change.
-		if [ "$i" = 1 ] || [ "$i" = "$rust_from" ] || [ "$i" = "$n" ] || kconfig_changed "$rev"; then
-			"$TOP/scripts/config-kernel.sh" $([ "$i" = "$n" ] || echo --lenient) \
+		# Each prefix takes what options it has; the last one before
+		# Rust, which has all of the series' C that builds without
+		# Rust, and the last one are checked to have every option the
+		# fragments ask for (the test configuration, without Rust for
+		# the former).  The configuration is made again only where it
+		# can change.
+		strict=--lenient
+		[ "$i" = "$n" ] || [ "$i" = $((rust_from - 1)) ] && strict=
+		if [ "$i" = 1 ] || [ "$i" = "$rust_from" ] || [ -z "$strict" ] || kconfig_changed "$rev"; then
+			"$TOP/scripts/config-kernel.sh" $strict \
 				"$OBJ/gate" tinyconfig "$TOP/config/test.config" \
 				"$TOP/config/tdx-host.config" $norust || return 1
 		fi
@@ -162,8 +167,10 @@ kconfig_changed() {
 }
 
 # The configurations of the matrix, on top of the test configuration (which
-# is the matrix entry with KEXEC_JUMP=y).
-MATRIX="tdx-off kexec-off crash-off kexec-jump-off norust"
+# is the matrix entry with KEXEC_JUMP=y).  Without Rust (norust.config) is
+# gate_bisect's last prefix before Rust, which the matrix would build again
+# (the patches from the first Rust one on change no C outside rust/).
+MATRIX="tdx-off kexec-off crash-off kexec-jump-off"
 
 gate_matrix() {
 	local m

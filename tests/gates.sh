@@ -64,25 +64,40 @@ test_gate_bench() {
 	grep -qi "movdir64b" <<<"$out" || problem "clearbench printed nothing"
 }
 
-# The other pinned bases (README, "Bases"): series/ applies there with git am
+# The other bases (README, "Bases"): series/ applies there with git am
 # (make worktree), Debian's own config of that release takes TDX with kexec
 # and kdump (gate_distro), and kexec, kdump and kexec jumps work on the
-# emulated TDX module with a test kernel built from that base.
+# emulated TDX module with a test kernel built from that base.  Where that
+# base with series/ is the very tree this run tests (Debian uploads one
+# 6.12 to both releases), its test kernel would be this run's, from the
+# same sources with the same toolchain and configuration: then its tests
+# are this run's, and only gate_distro runs there, Debian's config of that
+# release being its own.
 BASE_TESTS="gate_distro kexec_load kexec_file kdump_load kdump_file sim_kexec_load
 	sim_kdump_load sim_disable_kexec_load sim_disable_kdump_load kexec_jump_stress sim_kexec_jump"
 test_gate_bases() {
-	local b rc=0
+	local b rc=0 work tests ours
 	needs_series || return
+	ours=$(git -C "$WORK" rev-parse HEAD^{tree})
 	for b in $BASES; do
 		[ "$b" = "$BASE" ] && continue
 		echo "  BASE=$b"
-		{ env -u SRC BASE="$b" make -C "$TOP" -s initramfs &&
-		  env -u SRC BASE="$b" "$TOP/tests/run.sh" $BASE_TESTS; } 2>&1 | sed 's/^/    /' |
+		env -u SRC BASE="$b" make -C "$TOP" -s worktree 2>&1 | sed 's/^/    /'
+		[ "${PIPESTATUS[0]}" = 0 ] || { problem "BASE=$b: no work tree with series/"; rc=1; continue; }
+		work=$(BASE=$b bash -c '. "$1/scripts/lib.sh" && echo "$WORK $BASE_PKG_VERSION"' - "$TOP")
+		tests=$BASE_TESTS
+		if [ "$(git -C "${work% *}" rev-parse HEAD^{tree})" = "$ours" ]; then
+			echo "    $b ${work#* } with series/ is the tree this run tests ($BASE $BASE_PKG_VERSION, tree ${ours:0:12}):" \
+				"its test kernel and QEMU tests are this run's; Debian's config of $b is its own"
+			tests=gate_distro
+		fi
+		{ { [ "$tests" = gate_distro ] || env -u SRC BASE="$b" make -C "$TOP" -s initramfs; } &&
+		  env -u SRC BASE="$b" "$TOP/tests/run.sh" $tests; } 2>&1 | sed 's/^/    /' |
 			tee "$LOGS/gate_bases-$b.out"
 		[ "${PIPESTATUS[0]}" = 0 ] || rc=1
 		# Every test of that base ran: a skip there is no proof.
-		grep -qE "^    $(wc -w <<<"$BASE_TESTS") passed, 0 failed, 0 skipped$" "$LOGS/gate_bases-$b.out" ||
-			{ problem "BASE=$b: not all $(wc -w <<<"$BASE_TESTS") tests ran and passed"; rc=1; }
+		grep -qE "^    $(wc -w <<<"$tests") passed, 0 failed, 0 skipped$" "$LOGS/gate_bases-$b.out" ||
+			{ problem "BASE=$b: not all $(wc -w <<<"$tests") tests ran and passed"; rc=1; }
 	done
 	return $rc
 }
@@ -108,16 +123,18 @@ test_gate_test_shape() {
 # mutant that a test survives fails the gate.  The tests of the Debian
 # flow (debian_*) are debian_mutants'.
 # The mutants build one after another in a copy of the test kernel's
-# objects, so that each compiles only what it changes; the test kernel's
-# own objects and its checkout's tree are left as they were.  Each
-# mutant's kernel and initramfs are kept, and once all are built their
-# tests run TEST_JOBS at a time, as the QEMU tests do (never beside a
-# build: a guest starved of CPU could stall).
+# objects, so that each compiles only what it changes, at the test kernel's
+# own path: Kbuild writes that path into the command of every Rust object,
+# and elsewhere would compile all of Rust again.  The test kernel's own
+# objects wait beside it and come back when the mutants are built, with its
+# checkout's tree.  Each mutant's kernel and initramfs are kept, and once
+# all are built their tests run TEST_JOBS at a time, as the QEMU tests do
+# (never beside a build: a guest starved of CPU could stall).
 test_gate_kernel_mutants() {
-	local o=$OBJ/mutant d=$BUILD/mutants mp name t why r runs=() survived=() killed=0 rc=0
+	local o=$OBJ/test kept=$OBJ/test.kept d=$BUILD/mutants mp name t why r runs=() survived=() killed=0 rc=0
 	needs_series || return
-	rm -rf "$o" "$d" && mkdir -p "$d" && cp -a "$OBJ/test" "$o" ||
-		{ problem "cannot copy $OBJ/test"; return 1; }
+	rm -rf "$kept" "$d" && mkdir -p "$d" && mv "$o" "$kept" || { problem "cannot move $o"; return 1; }
+	cp -a "$kept" "$o" || { rm -rf "$o"; mv "$kept" "$o"; problem "cannot copy $o"; return 1; }
 	for mp in "$TOP"/test-patches/mutants/*.patch; do
 		name=$(basename "$mp" .patch)
 		"$TOP/scripts/checkout.sh" HEAD "$TOP"/test-patches/*.patch "$mp" &&
@@ -129,6 +146,7 @@ test_gate_kernel_mutants() {
 			runs+=("$name $t $why")
 		done < <(mutant_kills "$mp" -v)
 	done
+	rm -rf "$o" && mv "$kept" "$o" || rc=1
 	"$TOP/scripts/checkout.sh" HEAD "$TOP"/test-patches/*.patch || rc=1
 	if [ $rc = 0 ]; then
 		for r in "${runs[@]}"; do

@@ -35,7 +35,7 @@ test_kdump_file() { kdump_test kdump_file kdump_file; }
 # The Rust doctests run as KUnit at boot; the base's kunit.py parses them.
 test_rust_doctests() {
 	local out
-	boot rust_doctests 120 "tdxtest=boot" || return 1
+	boot rust_doctests 120 "kunit.enable=1 tdxtest=boot" || return 1
 	clean_log || return 1
 	out=$(python3 "$SRC/tools/testing/kunit/kunit.py" parse "$LOG" 2>&1) ||
 		{ echo "$out" | tail -20; problem "kunit.py parse reports failures"; return 1; }
