@@ -10,8 +10,10 @@
 #    Both kernels are made from the same configuration fragments, which
 #    the base takes but for INTEL_TDX_HOST, and without Rust, as Debian
 #    builds its 6.12: they differ in the series and INTEL_TDX_HOST only.
-#    These are the configurations of gate_bisect's first and last C-only
-#    prefixes, so that after it ccache serves almost every object.
+#    The series' kernel is gate_bisect's last prefix before Rust, in its
+#    objects: right after it (make check) it is built already (it builds
+#    first, while the gates' checkout still has its sources), and ccache
+#    serves the base's.
 # 2. The emulated TDX module on an erratum platform: how long the reset of
 #    a real PAMT took beside a memset of the same size in the same kernel.
 # 3. bench/clearbench.c on this CPU: the kernel's MOVDIR64B loop beside the
@@ -37,10 +39,10 @@ spread() { sort -n | awk 'NR == 1 { lo = $1 } { hi = $1 } END { print lo "-" hi 
 mkdir -p "$LOGS"
 note "building the base kernel and the series' kernel"
 frags=("$TOP/config/test.config" "$TOP/config/tdx-host.config" "$TOP/config/matrix/norust.config")
+build bench-series HEAD "${frags[@]}"
 build bench-base "$BASE_TAG" --lenient "${frags[@]}"
 grep -q '^CONFIG_INTEL_TDX_HOST=y' "$OBJ/bench-base/.config" &&
 	die "the base took INTEL_TDX_HOST=y: not the base this benchmark compares against"
-build bench-series HEAD "${frags[@]}"
 
 echo "== kexec and kdump hand-over under QEMU/TCG, $REPS runs each, seconds (median)"
 for cpu in intel amd; do

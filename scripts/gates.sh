@@ -17,8 +17,8 @@
 #		kdump, only with the series, and the touched files build
 #
 # The builds use their own checkouts and objects (use_gates_tree, use_gcc),
-# so that the test kernel's stay as they are.  Bisect and matrix build in one
-# object directory, one configuration after the other, so that each build
+# or the test kernel's place, which they give back as it was
+# (test_place_take).  Each build follows one of the same world, so that it
 # compiles only what its change touches.
 
 . "$(dirname "$0")/lib.sh"
@@ -122,21 +122,30 @@ use_gcc() {
 }
 
 gate_bisect() {
-	local i n revs rev subject rust_from norust strict
+	local i n revs rev subject rust_from norust strict o clippy=
 	n=$(nr_patches)
 	mapfile -t revs < <(git -C "$WORK" rev-list --reverse "$BASE_TAG..HEAD")
 	[ ${#revs[@]} = "$n" ] || { echo "work tree has ${#revs[@]} commits, series/ $n"; return 1; }
 	# The prefixes before the first patch that touches Rust code build
-	# without Rust: rustc has no compiler cache here, and with Rust on
-	# every change to a header the bindings include compiles the kernel
-	# crate again.  What those patches change in such headers is compiled
-	# into the bindings from the first Rust prefix on.
+	# without Rust, in the objects of the benchmark's kernel of the series
+	# (bench/run.sh), whose configuration and C the last of them has:
+	# rustc has no compiler cache here, and with Rust on every change to a
+	# header the bindings include compiles the kernel crate again.  What
+	# those patches change in such headers is compiled into the bindings
+	# from the first Rust prefix on, which builds in the test kernel's
+	# place (test_place_take) with CLIPPY=1, as the test kernel does.
 	rust_from=$((n + 1))
 	for i in $(seq 1 "$n"); do
 		git -C "$WORK" diff --quiet "${revs[$((i - 1))]}^" "${revs[$((i - 1))]}" -- rust samples/rust ||
 			{ rust_from=$i; break; }
 	done
+	o=$OBJ/bench-series
 	for i in $(seq 1 "$n"); do
+		if [ "$i" = "$rust_from" ]; then
+			test_place_take || { echo "cannot copy the test kernel's objects"; return 1; }
+			trap test_place_give_back EXIT
+			SRC=$TEST_SRC o=$TEST_OBJ clippy=CLIPPY=1
+		fi
 		rev=${revs[$((i - 1))]}
 		checkout "$rev"
 		subject=$(git -C "$WORK" log -1 --format=%s "$rev")
@@ -151,14 +160,21 @@ gate_bisect() {
 		[ "$i" = "$n" ] || [ "$i" = $((rust_from - 1)) ] && strict=
 		if [ "$i" = 1 ] || [ "$i" = "$rust_from" ] || [ -z "$strict" ] || kconfig_changed "$rev"; then
 			"$TOP/scripts/config-kernel.sh" $strict \
-				"$OBJ/gate" tinyconfig "$TOP/config/test.config" \
+				"$o" tinyconfig "$TOP/config/test.config" \
 				"$TOP/config/tdx-host.config" $norust || return 1
 		fi
-		build_clean "$OBJ/gate" "$LOGS/gate-bisect-$i.log" \
-			"patch $i/$n ($subject)" bzImage modules ||
+		build_clean "$o" "$LOGS/gate-bisect-$i.log" \
+			"patch $i/$n ($subject)" $clippy bzImage modules ||
 			return 1
 		echo "patch $i/$n builds${norust:+ (without Rust)}: $subject"
 	done
+	give_back
+}
+
+# give_back: the test kernel's place back as it was, or say why not.
+give_back() {
+	trap - EXIT
+	test_place_give_back || { echo "cannot put the test kernel's objects and checkout back"; return 1; }
 }
 
 # kconfig_changed REV: REV changes what a configuration is made from.
@@ -174,14 +190,18 @@ MATRIX="tdx-off kexec-off crash-off kexec-jump-off"
 
 gate_matrix() {
 	local m
+	test_place_take || { echo "cannot copy the test kernel's objects"; return 1; }
+	trap test_place_give_back EXIT
+	SRC=$TEST_SRC
 	checkout HEAD
 	for m in $MATRIX; do
-		"$TOP/scripts/config-kernel.sh" "$OBJ/gate" tinyconfig "$TOP/config/test.config" \
+		"$TOP/scripts/config-kernel.sh" "$TEST_OBJ" tinyconfig "$TOP/config/test.config" \
 			"$TOP/config/tdx-host.config" "$TOP/config/matrix/common.config" \
 			"$TOP/config/matrix/$m.config" || return 1
-		build_clean "$OBJ/gate" "$LOGS/gate-matrix-$m.log" "$m" bzImage modules || return 1
+		build_clean "$TEST_OBJ" "$LOGS/gate-matrix-$m.log" "$m" CLIPPY=1 bzImage modules || return 1
 		echo "$m builds"
 	done
+	give_back
 }
 
 # The C and assembly files of the series, as objects, but the Rust helpers:

@@ -70,15 +70,16 @@ test_gate_bench() {
 # emulated TDX module with a test kernel built from that base.  Where that
 # base with series/ is the very tree this run tests (Debian uploads one
 # 6.12 to both releases), its test kernel would be this run's, from the
-# same sources with the same toolchain and configuration: then its tests
-# are this run's, and only gate_distro runs there, Debian's config of that
-# release being its own.
+# same sources with the same toolchain and configuration: then, when this
+# run has those tests too, they are its own, and only gate_distro runs
+# there, Debian's config of that release being its own.
 BASE_TESTS="gate_distro kexec_load kexec_file kdump_load kdump_file sim_kexec_load
 	sim_kdump_load sim_disable_kexec_load sim_disable_kdump_load kexec_jump_stress sim_kexec_jump"
 test_gate_bases() {
-	local b rc=0 work tests ours
+	local b rc=0 work tests ours t here=1
 	needs_series || return
 	ours=$(git -C "$WORK" rev-parse HEAD^{tree})
+	for t in $BASE_TESTS; do in_run "$t" || here=; done
 	for b in $BASES; do
 		[ "$b" = "$BASE" ] && continue
 		echo "  BASE=$b"
@@ -86,7 +87,7 @@ test_gate_bases() {
 		[ "${PIPESTATUS[0]}" = 0 ] || { problem "BASE=$b: no work tree with series/"; rc=1; continue; }
 		work=$(BASE=$b bash -c '. "$1/scripts/lib.sh" && echo "$WORK $BASE_PKG_VERSION"' - "$TOP")
 		tests=$BASE_TESTS
-		if [ "$(git -C "${work% *}" rev-parse HEAD^{tree})" = "$ours" ]; then
+		if [ -n "$here" ] && [ "$(git -C "${work% *}" rev-parse HEAD^{tree})" = "$ours" ]; then
 			echo "    $b ${work#* } with series/ is the tree this run tests ($BASE $BASE_PKG_VERSION, tree ${ours:0:12}):" \
 				"its test kernel and QEMU tests are this run's; Debian's config of $b is its own"
 			tests=gate_distro
@@ -122,19 +123,15 @@ test_gate_test_shape() {
 # for another reason (a boot that did not come up, say) proves nothing.  A
 # mutant that a test survives fails the gate.  The tests of the Debian
 # flow (debian_*) are debian_mutants'.
-# The mutants build one after another in a copy of the test kernel's
-# objects, so that each compiles only what it changes, at the test kernel's
-# own path: Kbuild writes that path into the command of every Rust object,
-# and elsewhere would compile all of Rust again.  The test kernel's own
-# objects wait beside it and come back when the mutants are built, with its
-# checkout's tree.  Each mutant's kernel and initramfs are kept, and once
-# all are built their tests run TEST_JOBS at a time, as the QEMU tests do
-# (never beside a build: a guest starved of CPU could stall).
+# The mutants build one after another in the test kernel's place
+# (test_place_take), so that each compiles only what it changes.  Each
+# mutant's kernel and initramfs are kept, and once all are built their
+# tests run TEST_JOBS at a time, as the QEMU tests do (never beside a
+# build: a guest starved of CPU could stall).
 test_gate_kernel_mutants() {
-	local o=$OBJ/test kept=$OBJ/test.kept d=$BUILD/mutants mp name t why r runs=() survived=() killed=0 rc=0
+	local o=$TEST_OBJ d=$BUILD/mutants mp name t why r runs=() survived=() killed=0 rc=0
 	needs_series || return
-	rm -rf "$kept" "$d" && mkdir -p "$d" && mv "$o" "$kept" || { problem "cannot move $o"; return 1; }
-	cp -a "$kept" "$o" || { rm -rf "$o"; mv "$kept" "$o"; problem "cannot copy $o"; return 1; }
+	rm -rf "$d" && mkdir -p "$d" && test_place_take || { problem "cannot copy $o"; return 1; }
 	for mp in "$TOP"/test-patches/mutants/*.patch; do
 		name=$(basename "$mp" .patch)
 		"$TOP/scripts/checkout.sh" HEAD "$TOP"/test-patches/*.patch "$mp" &&
@@ -146,8 +143,7 @@ test_gate_kernel_mutants() {
 			runs+=("$name $t $why")
 		done < <(mutant_kills "$mp" -v)
 	done
-	rm -rf "$o" && mv "$kept" "$o" || rc=1
-	"$TOP/scripts/checkout.sh" HEAD "$TOP"/test-patches/*.patch || rc=1
+	test_place_give_back || { problem "cannot put the test kernel's objects back"; rc=1; }
 	if [ $rc = 0 ]; then
 		for r in "${runs[@]}"; do
 			while [ "$(jobs -rp | wc -l)" -ge "${TEST_JOBS:-2}" ]; do wait -n; done

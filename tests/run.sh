@@ -26,9 +26,9 @@ named=${#tests[@]}
 
 in_run() { printf '%s\n' "${tests[@]}" | grep -qx "$1"; }
 
-# gate_bench builds the benchmark's kernels in the configurations of
-# gate_bisect's C-only prefixes: right after it, ccache serves their
-# objects.
+# gate_bench's kernel of the series is gate_bisect's last prefix before
+# Rust, in its objects, and ccache serves its base kernel: it comes right
+# after gate_bisect.
 if in_run gate_bench && in_run gate_bisect; then
 	mapfile -t tests < <(printf '%s\n' "${tests[@]}" |
 		awk '$0 != "gate_bench"; $0 == "gate_bisect" { print "gate_bench" }')
