@@ -76,7 +76,7 @@ test_gate_bench() {
 BASE_TESTS="gate_distro kexec_load kexec_file kdump_load kdump_file sim_kexec_load
 	sim_kdump_load sim_disable_kexec_load sim_disable_kdump_load kexec_jump_stress sim_kexec_jump"
 test_gate_bases() {
-	local b rc=0 work tests ours t here=1
+	local b rc=0 work names ours t here=1
 	needs_series || return
 	ours=$(git -C "$WORK" rev-parse HEAD^{tree})
 	for t in $BASE_TESTS; do in_run "$t" || here=; done
@@ -86,19 +86,19 @@ test_gate_bases() {
 		env -u SRC BASE="$b" make -C "$TOP" -s worktree 2>&1 | sed 's/^/    /'
 		[ "${PIPESTATUS[0]}" = 0 ] || { problem "BASE=$b: no work tree with series/"; rc=1; continue; }
 		work=$(BASE=$b bash -c '. "$1/scripts/lib.sh" && echo "$WORK $BASE_PKG_VERSION"' - "$TOP")
-		tests=$BASE_TESTS
+		names=$BASE_TESTS
 		if [ -n "$here" ] && [ "$(git -C "${work% *}" rev-parse HEAD^{tree})" = "$ours" ]; then
 			echo "    $b ${work#* } with series/ is the tree this run tests ($BASE $BASE_PKG_VERSION, tree ${ours:0:12}):" \
 				"its test kernel and QEMU tests are this run's; Debian's config of $b is its own"
-			tests=gate_distro
+			names=gate_distro
 		fi
-		{ { [ "$tests" = gate_distro ] || env -u SRC BASE="$b" make -C "$TOP" -s initramfs; } &&
-		  env -u SRC BASE="$b" "$TOP/tests/run.sh" $tests; } 2>&1 | sed 's/^/    /' |
+		{ { [ "$names" = gate_distro ] || env -u SRC BASE="$b" make -C "$TOP" -s initramfs; } &&
+		  env -u SRC BASE="$b" "$TOP/tests/run.sh" $names; } 2>&1 | sed 's/^/    /' |
 			tee "$LOGS/gate_bases-$b.out"
 		[ "${PIPESTATUS[0]}" = 0 ] || rc=1
 		# Every test of that base ran: a skip there is no proof.
-		grep -qE "^    $(wc -w <<<"$tests") passed, 0 failed, 0 skipped$" "$LOGS/gate_bases-$b.out" ||
-			{ problem "BASE=$b: not all $(wc -w <<<"$tests") tests ran and passed"; rc=1; }
+		grep -qE "^    $(wc -w <<<"$names") passed, 0 failed, 0 skipped$" "$LOGS/gate_bases-$b.out" ||
+			{ problem "BASE=$b: not all $(wc -w <<<"$names") tests ran and passed"; rc=1; }
 	done
 	return $rc
 }
