@@ -142,9 +142,8 @@ gate_bisect() {
 	o=$OBJ/bench-series
 	for i in $(seq 1 "$n"); do
 		if [ "$i" = "$rust_from" ]; then
-			test_place_take || { echo "cannot copy the test kernel's objects"; return 1; }
-			trap test_place_give_back EXIT
-			SRC=$TEST_SRC o=$TEST_OBJ clippy=CLIPPY=1
+			take_place || return 1
+			o=$TEST_OBJ clippy=CLIPPY=1
 		fi
 		rev=${revs[$((i - 1))]}
 		checkout "$rev"
@@ -171,6 +170,14 @@ gate_bisect() {
 	give_back
 }
 
+# take_place: build from here on in the test kernel's place, given back
+# on exit if not before (give_back).
+take_place() {
+	test_place_take || { echo "cannot copy the test kernel's objects"; return 1; }
+	trap test_place_give_back EXIT
+	SRC=$TEST_SRC
+}
+
 # give_back: the test kernel's place back as it was, or say why not.
 give_back() {
 	trap - EXIT
@@ -190,9 +197,7 @@ MATRIX="tdx-off kexec-off crash-off kexec-jump-off"
 
 gate_matrix() {
 	local m
-	test_place_take || { echo "cannot copy the test kernel's objects"; return 1; }
-	trap test_place_give_back EXIT
-	SRC=$TEST_SRC
+	take_place || return 1
 	checkout HEAD
 	for m in $MATRIX; do
 		"$TOP/scripts/config-kernel.sh" "$TEST_OBJ" tinyconfig "$TOP/config/test.config" \
