@@ -18,7 +18,7 @@
 #
 # The builds use their own checkouts and objects (use_gates_tree, use_gcc),
 # or the test kernel's place, which they give back as it was
-# (test_place_take).  Each build follows one of the same world, so that it
+# (place_take).  Each build follows one of the same world, so that it
 # compiles only what its change touches.
 
 . "$(dirname "$0")/lib.sh"
@@ -133,7 +133,7 @@ gate_bisect() {
 	# header the bindings include compiles the kernel crate again.  What
 	# those patches change in such headers is compiled into the bindings
 	# from the first Rust prefix on, which builds in the test kernel's
-	# place (test_place_take) with CLIPPY=1, as the test kernel does.
+	# place (place_take) with CLIPPY=1, as the test kernel does.
 	rust_from=$((n + 1))
 	for i in $(seq 1 "$n"); do
 		git -C "$WORK" diff --quiet "${revs[$((i - 1))]}^" "${revs[$((i - 1))]}" -- rust samples/rust ||
@@ -173,15 +173,15 @@ gate_bisect() {
 # take_place: build from here on in the test kernel's place, given back
 # on exit if not before (give_back).
 take_place() {
-	test_place_take || { echo "cannot copy the test kernel's objects"; return 1; }
-	trap test_place_give_back EXIT
+	place_take || { echo "cannot copy the test kernel's objects"; return 1; }
+	trap place_give_back EXIT
 	SRC=$TEST_SRC
 }
 
 # give_back: the test kernel's place back as it was, or say why not.
 give_back() {
 	trap - EXIT
-	test_place_give_back || { echo "cannot put the test kernel's objects and checkout back"; return 1; }
+	place_give_back || { echo "cannot put the test kernel's objects and checkout back"; return 1; }
 }
 
 # kconfig_changed REV: REV changes what a configuration is made from.

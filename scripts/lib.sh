@@ -99,20 +99,20 @@ use_gates_tree() {
 TEST_SRC=$BUILD/src
 TEST_OBJ=$BUILD/obj/test
 
-# test_place_take: build other trees of the series with Rust in the test
+# place_take: build other trees of the series with Rust in the test
 # kernel's place: a copy of its objects at their own path, from its
 # checkout, while its own objects wait beside them.  Kbuild writes both
 # paths into the commands it compares, for Rust too, which no cache
 # serves: anywhere else every Rust object would compile again.
-# test_place_give_back puts the test kernel's objects and checkout back,
+# place_give_back puts the test kernel's objects and checkout back,
 # when this process took them.
-test_place_take() {
+place_take() {
 	rm -rf "$TEST_OBJ.kept" "$TEST_OBJ.copy" &&
 		cp -a "$TEST_OBJ" "$TEST_OBJ.copy" &&
 		mv "$TEST_OBJ" "$TEST_OBJ.kept" && mv "$TEST_OBJ.copy" "$TEST_OBJ" &&
 		TEST_PLACE_TAKEN=1
 }
-test_place_give_back() {
+place_give_back() {
 	[ -n "${TEST_PLACE_TAKEN:-}" ] || return 0
 	TEST_PLACE_TAKEN=
 	rm -rf "$TEST_OBJ" && mv "$TEST_OBJ.kept" "$TEST_OBJ" &&

@@ -124,14 +124,14 @@ test_gate_test_shape() {
 # mutant that a test survives fails the gate.  The tests of the Debian
 # flow (debian_*) are debian_mutants'.
 # The mutants build one after another in the test kernel's place
-# (test_place_take), so that each compiles only what it changes.  Each
+# (place_take), so that each compiles only what it changes.  Each
 # mutant's kernel and initramfs are kept, and once all are built their
 # tests run TEST_JOBS at a time, as the QEMU tests do (never beside a
 # build: a guest starved of CPU could stall).
 test_gate_kernel_mutants() {
 	local o=$TEST_OBJ d=$BUILD/mutants mp name t why r runs=() survived=() killed=0 rc=0
 	needs_series || return
-	rm -rf "$d" && mkdir -p "$d" && test_place_take || { problem "cannot copy $o"; return 1; }
+	rm -rf "$d" && mkdir -p "$d" && place_take || { problem "cannot copy $o"; return 1; }
 	for mp in "$TOP"/test-patches/mutants/*.patch; do
 		name=$(basename "$mp" .patch)
 		"$TOP/scripts/checkout.sh" HEAD "$TOP"/test-patches/*.patch "$mp" &&
@@ -143,7 +143,7 @@ test_gate_kernel_mutants() {
 			runs+=("$name $t $why")
 		done < <(mutant_kills "$mp" -v)
 	done
-	test_place_give_back || { problem "cannot put the test kernel's objects back"; rc=1; }
+	place_give_back || { problem "cannot put the test kernel's objects back"; rc=1; }
 	if [ $rc = 0 ]; then
 		for r in "${runs[@]}"; do
 			while [ "$(jobs -rp | wc -l)" -ge "${TEST_JOBS:-2}" ]; do wait -n; done

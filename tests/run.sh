@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # run.sh [--no-gates] [TEST...]: run the named tests (all test_* functions
-# by default) and end with "N passed, N failed, N skipped".  A test is
+# of tests/*.sh by default) and end with "N passed, N failed, N skipped".  A test is
 # skipped only when it needs the series and series/ is empty, when it says
 # why it cannot run here (SKIP_WHY), or when a whole run reaches the
 # Debian flow too late (below).  Exits non-zero on any failure.
@@ -17,11 +17,13 @@ done
 # --no-gates: the QEMU tests of the test kernel: not the quality gates,
 # nor the operator's flow on a Debian system (debian_*, minutes a boot).
 filter=.
+# The tests are the test_* functions the test files define, not the
+# helpers of the libraries they use.
 [ "${1:-}" = --no-gates ] && { filter='^(gate|debian)_'; shift; }
 tests=("$@")
 named=${#tests[@]}
 [ ${#tests[@]} -gt 0 ] ||
-	mapfile -t tests < <(declare -F | awk '$3 ~ /^test_/ { sub(/^test_/, "", $3); print $3 }' |
+	mapfile -t tests < <(sed -n 's/^test_\([a-z0-9_]*\)().*/\1/p' "$TOP"/tests/[a-z]*.sh | LC_ALL=C sort |
 		{ [ "$filter" = . ] && cat || grep -vE "$filter"; })
 
 in_run() { printf '%s\n' "${tests[@]}" | grep -qx "$1"; }
