@@ -52,7 +52,7 @@ for cpu in intel amd; do
 		for k in bench-base bench-series; do : >"$BUILD/bench-$k-$cpu-$sc"; done
 		for r in $(seq "$REPS"); do
 			for k in bench-base bench-series; do
-				QEMU_CPU=$model "$TOP/bench/boottime.py" "$OBJ/$k/arch/x86/boot/bzImage" \
+				QEMU_CPU=$model "$TOP/bench/boottime.py" "$BUILD/initramfs-$k.bzImage" \
 					"$BUILD/initramfs-$k.cpio.gz" $sc $extra >>"$BUILD/bench-$k-$cpu-$sc" ||
 					die "$k $cpu $sc run $r failed"
 			done
@@ -68,7 +68,7 @@ done
 
 echo "== PAMT reset on the emulated TDX module, erratum platform (test kernel, QEMU/TCG)"
 LOG=$LOGS/bench-sim.log
-QEMU_CPU=$CPU_SPR "$TOP/scripts/qemu-run.sh" "$BUILD/obj/test/arch/x86/boot/bzImage" "$BUILD/initramfs-test.cpio.gz" \
+QEMU_CPU=$CPU_SPR "$TOP/scripts/qemu-run.sh" "$BUILD/initramfs-test.bzImage" "$BUILD/initramfs-test.cpio.gz" \
 	"$LOG" 120 "memmap=64K#0x40000000 nohibernate tdx_sim=0x40000000,bench tdxtest=boot" ||
 	die "the emulated TDX platform did not boot (log: $LOG)"
 grep -a "tdx_sim: bench:" "$LOG" | sed 's/^\[[^]]*\] //' || die "no figures in $LOG"

@@ -5,7 +5,9 @@
 # Build the test initramfs: Debian's busybox-static, kexec-tools and
 # makedumpfile with their shared libraries, initramfs/init, initramfs/kjump.c
 # built static, the kernel image of OBJDIR as /boot/bzImage so the guest can
-# kexec into it, and the modules of OBJDIR in /lib/modules.
+# kexec into it, and the modules of OBJDIR in /lib/modules.  That kernel
+# image is also copied beside OUTPUT (OUTPUT without .cpio.gz, .bzImage):
+# the kernel the tests boot with it, whatever OBJDIR builds next.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -31,3 +33,4 @@ done
 mkdir -p "$root/lib/modules"
 find "$obj" -name '*.ko' -exec install -m644 {} "$root/lib/modules/" \;
 (cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) | gzip -1 >"$out"
+install -m644 "$kernel" "${out%.cpio.gz}.bzImage"

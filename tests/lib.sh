@@ -10,8 +10,10 @@ SIM_ADDR=0x40000000
 SIM_MEM="memmap=64K#$SIM_ADDR nohibernate"
 SIM_ON="$SIM_MEM tdx_sim=$SIM_ADDR"
 
-KERNEL=${KERNEL:-$OBJ/test/arch/x86/boot/bzImage}
+# The test kernel as make initramfs left it beside its initramfs: the gates
+# build other trees in its objects while QEMU tests run (tests/run.sh).
 INITRD=${INITRD:-$BUILD/initramfs-test.cpio.gz}
+KERNEL=${KERNEL:-${INITRD%.cpio.gz}.bzImage}
 
 # Anything matching this in a serial log fails the test, unless the test
 # names it as expected.
