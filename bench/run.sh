@@ -11,7 +11,7 @@
 #    the base takes but for INTEL_TDX_HOST, and without Rust, as Debian
 #    builds its 6.12: they differ in the series and INTEL_TDX_HOST only.
 #    The series' kernel is gate_bisect's last prefix before Rust, in its
-#    objects: right after it (make check) it is built already (it builds
+#    objects: after it (make check) it is built already (it builds
 #    first, while the gates' checkout still has its sources), and ccache
 #    serves the base's.
 # 2. The emulated TDX module on an erratum platform: how long the reset of
