@@ -118,6 +118,22 @@ test_gate_test_shape() {
 	echo "  $(grep -chE '^test_[a-z0-9_]+\(\)' "$TOP"/tests/*.sh | paste -sd+ | bc) tests: every failure decides the status"
 }
 
+# mutant_start MAX [wait]: start the next of test_gate_kernel_mutants'
+# runs while fewer than MAX tests run; with wait, until all have started.
+mutant_start() {
+	local name t why
+	while [ "$next" -lt ${#runs[@]} ]; do
+		if [ "$(jobs -rp | wc -l)" -ge "$1" ]; then
+			[ "${2:-}" = wait ] || return 0
+			wait -n
+			continue
+		fi
+		read -r name t why <<<"${runs[$next]}"
+		KERNEL=$d/$name.bzImage INITRD=$d/$name.cpio.gz mutant_try "$name" "$t" "$why" &
+		next=$((next + 1))
+	done
+}
+
 # The mutants of the series (test-patches/mutants/NAME.patch, applied on top
 # of the series and the test-only patches): each removes the reason for a
 # check of the tests, and each test its first lines name ("# kills TEST:
@@ -126,33 +142,31 @@ test_gate_test_shape() {
 # mutant that a test survives fails the gate.  The tests of the Debian
 # flow (debian_*) are debian_mutants'.
 # The mutants build one after another in the test kernel's place
-# (place_take), so that each compiles only what it changes.  Each
-# mutant's kernel and initramfs are kept, and once all are built their
-# tests run TEST_JOBS at a time, as the QEMU tests do (never beside a
-# build: a guest starved of CPU could stall).
+# (place_take), so that each compiles only what it changes, and each
+# mutant's kernel and initramfs are kept.  Their tests run as soon as their
+# mutant is built: one at a time beside the next builds, the builds at a
+# lower priority (a guest starved of CPU could stall), then TEST_JOBS at a
+# time, as the QEMU tests do.
 test_gate_kernel_mutants() {
-	local o=$TEST_OBJ d=$BUILD/mutants mp name t why r runs=() survived=() killed=0 rc=0
+	local o=$TEST_OBJ d=$BUILD/mutants mp name t why r runs=() next=0 survived=() killed=0 rc=0
 	needs_series || return
 	rm -rf "$d" && mkdir -p "$d" && place_take || { problem "cannot copy $o"; return 1; }
 	for mp in "$TOP"/test-patches/mutants/*.patch; do
 		name=$(basename "$mp" .patch)
 		"$TOP/scripts/checkout.sh" HEAD "$TOP"/test-patches/*.patch "$mp" &&
-		kmake "$o" -s CLIPPY=1 bzImage modules >"$LOGS/build-mutant-$name.log" 2>&1 &&
-		"$TOP/scripts/mkinitramfs.sh" "$o" "$d/$name.cpio.gz" &&
-		cp "$o/arch/x86/boot/bzImage" "$d/$name.bzImage" ||
+		( renice -n 19 -p $BASHPID >/dev/null; kmake "$o" -s CLIPPY=1 bzImage modules ) \
+			>"$LOGS/build-mutant-$name.log" 2>&1 &&
+		"$TOP/scripts/mkinitramfs.sh" "$o" "$d/$name.cpio.gz" ||
 			{ problem "mutant $name does not build (log: $LOGS/build-mutant-$name.log)"; rc=1; break; }
 		while read -r t why; do
 			runs+=("$name $t $why")
 		done < <(mutant_kills "$mp" -v)
+		[ "${TEST_JOBS:-2}" = 1 ] || mutant_start 1
 	done
 	place_give_back || { problem "cannot put the test kernel's objects back"; rc=1; }
+	[ $rc = 0 ] && mutant_start "${TEST_JOBS:-2}" wait
+	wait
 	if [ $rc = 0 ]; then
-		for r in "${runs[@]}"; do
-			while [ "$(jobs -rp | wc -l)" -ge "${TEST_JOBS:-2}" ]; do wait -n; done
-			read -r name t why <<<"$r"
-			KERNEL=$d/$name.bzImage INITRD=$d/$name.cpio.gz mutant_try "$name" "$t" "$why" &
-		done
-		wait
 		for r in "${runs[@]}"; do
 			read -r name t _ <<<"$r"
 			mutant_tally "$name" "$t"
