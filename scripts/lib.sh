@@ -105,9 +105,15 @@ TEST_OBJ=$BUILD/obj/test
 # paths into the commands it compares, for Rust too, which no cache
 # serves: anywhere else every Rust object would compile again.
 # place_give_back puts the test kernel's objects and checkout back,
-# when this process took them.
+# when this process took them.  When the checkout is back at the tree it
+# had at the take, the files written in it since (what the gates checked
+# out, then the way back) hold what those objects were built from: they
+# are dated as the objects' configuration, else Kbuild would compile them
+# again.  Another tree (the work tree moved meanwhile) keeps its dates.
 place_take() {
 	rm -rf "$TEST_OBJ.kept" "$TEST_OBJ.copy" &&
+		TEST_PLACE_TREE=$(git -C "$TEST_SRC" rev-parse HEAD^{tree}) &&
+		touch "$TEST_OBJ.taken" &&
 		cp -a "$TEST_OBJ" "$TEST_OBJ.copy" &&
 		mv "$TEST_OBJ" "$TEST_OBJ.kept" && mv "$TEST_OBJ.copy" "$TEST_OBJ" &&
 		TEST_PLACE_TAKEN=1
@@ -116,7 +122,12 @@ place_give_back() {
 	[ -n "${TEST_PLACE_TAKEN:-}" ] || return 0
 	TEST_PLACE_TAKEN=
 	rm -rf "$TEST_OBJ" && mv "$TEST_OBJ.kept" "$TEST_OBJ" &&
-		SRC=$TEST_SRC "$TOP/scripts/checkout.sh" HEAD "$TOP"/test-patches/*.patch
+		SRC=$TEST_SRC "$TOP/scripts/checkout.sh" HEAD "$TOP"/test-patches/*.patch || return
+	if [ "$(git -C "$TEST_SRC" rev-parse HEAD^{tree})" = "$TEST_PLACE_TREE" ]; then
+		find "$TEST_SRC" -path "$TEST_SRC/.git" -prune -o -newer "$TEST_OBJ.taken" -type f -print0 |
+			xargs -0r touch -r "$TEST_OBJ/.config" || return
+	fi
+	rm -f "$TEST_OBJ.taken"
 }
 
 JOBS=${JOBS:-3}
