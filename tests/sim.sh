@@ -345,7 +345,7 @@ test_sim_kdump_mce() {
 inject_mce() {
 	local addr i
 	for i in $(seq 600); do
-		addr=$(sed -n 's/^TDXTEST\[1\]: machine check at \(0x[0-9a-f]*\).*/\1/p' "$1" 2>/dev/null)
+		addr=$(sed -n 's/.*TDXTEST\[1\]: machine check at \(0x[0-9a-f]*\).*/\1/p' "$1" 2>/dev/null)
 		[ -n "$addr" ] && break
 		sleep 0.2
 	done
