@@ -10,14 +10,8 @@ ifeq ($(BUILD),)
 $(error unknown BASE '$(BASE)')
 endif
 INITRD := $(BUILD)/initramfs-test.cpio.gz
-# When the run began (seconds since the epoch), for tests/run.sh's limits
-# on the Debian flow: CI's clock starts before the kernel's build.
-ifndef RUN_T0
-RUN_T0 := $(shell date +%s)
-endif
-export RUN_T0
 
-.PHONY: all deps worktree build initramfs demo check test export bench clean distclean
+.PHONY: all deps worktree build initramfs demo check proof test export bench deb clean distclean
 
 # Build the patched kernel and show kexec and kdump working in QEMU.
 all: demo
@@ -40,16 +34,28 @@ demo: initramfs
 	@echo "What the kernels reported (serial logs: $(DEMO:%=$(BUILD)/logs/%.log)):"
 	@for t in $(DEMO); do echo "  $$t:"; grep -sahE 'TDXTEST\[(2|capture)\]: (second|vmcore|makedumpfile)|tdx_sim: (TDX enabled|TDX not enabled|CPU[0-9]+|verdict)|virt/tdx: kexec:|rust_tdx_reset: (registered|reset)' $(BUILD)/logs/$$t.log | sed 's/^\[[ 0-9.]*\] //; s/^/    /'; done
 
-# Everything: the QEMU tests and the quality gates.
-# Last line: N passed, N failed, N skipped.
+# Everything: the QEMU tests and the quality gates; the long parts that
+# proof/record proves for their inputs are reported as proven, the others
+# run.  Last line: N passed, N failed, N skipped.
 check: initramfs
 	@tests/run.sh
+
+# The long parts (proof/parts) from a clean checkout: those the record
+# does not prove for their inputs now, or P="PART..." (P=all: every one).
+# Each verdict goes to proof/record, to be committed.
+proof: initramfs
+	@tests/run.sh --proof $(P)
 
 # Day-to-day: the QEMU tests of the test kernel (no gates, no Debian
 # system), or the named ones:
 # make test T="kexec_load gate_checkpatch".
 test: initramfs
 	@tests/run.sh $(if $(T),$(T),--no-gates)
+
+# The series' kernel as Debian packages, what an operator installs:
+# Debian's config with INTEL_TDX_HOST, no test-only patch (build/deb/).
+deb: worktree
+	@$(S)/debian-kernel.sh --deb
 
 # Export the work tree's commits to series/.
 export:

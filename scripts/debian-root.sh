@@ -5,7 +5,7 @@
 # packages and kept in cache/ as a tar archive (made again when the
 # arguments change).  Prints the archive's path.  The operator's flow
 # (tests/debian.sh) uses two: the Debian 12 system, and Debian 13's crash;
-# gate_fresh_deps a third: a plain Debian 12 with git and make.
+# gate_fresh_hosts two more: a plain Debian 12 and 13 with git and make.
 # Exits 77, saying why, when this machine cannot make such a root.
 
 . "$(dirname "$0")/lib.sh"

@@ -8,7 +8,7 @@ mkdir -p "$CACHE"
 PKGS=(rustc-web rust-web-src rust-web-clippy rustfmt-web cargo-web
       clang-19 lld-19 llvm-19 libclang-19-dev
       gcc libc6-dev make flex bison bc libelf-dev libssl-dev cpio dwarves xz-utils
-      zstd perl python3 kmod git ccache
+      zstd perl python3 kmod git ccache gnupg
       qemu-system-x86 kexec-tools makedumpfile busybox-static
       debhelper rsync debootstrap e2fsprogs)
 

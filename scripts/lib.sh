@@ -130,7 +130,8 @@ place_give_back() {
 	rm -f "$TEST_OBJ.taken"
 }
 
-JOBS=${JOBS:-3}
+# Kbuild's jobs: one more than the CPUs, as a build waits on I/O at times.
+JOBS=${JOBS:-$(($(nproc) + 1))}
 
 # The CPUs QEMU gives every test kernel, in QEMU_SOCKETS packages; each
 # test checks they all came up.

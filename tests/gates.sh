@@ -15,13 +15,17 @@ test_gate_matrix() { gate matrix; }
 test_gate_warnings() { gate warnings; }
 test_gate_distro() { gate distro; }
 
-# scripts/deps.sh on a fresh minimal Debian 12 (scripts/fresh-deps.sh).
-test_gate_fresh_deps() {
-	local out rc
-	out=$("$TOP/scripts/fresh-deps.sh" 2>&1)
-	rc=$?
-	echo "$out" | sed 's/^/  /'
-	[ $rc = "$SKIP" ] && SKIP_WHY=$(echo "$out" | sed -n 's/^SKIP: //p')
+# The two commands' set-up on a fresh Debian 12 and a fresh Debian 13
+# (scripts/fresh-hosts.sh): scripts/deps.sh in a minimal root of each, then
+# base_resolution and QEMU tests of each kind (kexec -l, kexec -s, kdump)
+# with that release's QEMU, kexec-tools, makedumpfile and busybox.
+test_gate_fresh_hosts() {
+	local b rc=0
+	needs_series || return
+	for b in bookworm trixie; do
+		"$TOP/scripts/fresh-hosts.sh" "$b" 2>&1 | sed 's/^/  /'
+		[ "${PIPESTATUS[0]}" = 0 ] || { problem "a fresh Debian $b cannot run the harness (logs: $LOGS/fresh-$b-*)"; rc=1; }
+	done
 	return $rc
 }
 
@@ -69,17 +73,16 @@ test_gate_bench() {
 # and kdump (gate_distro), and kexec, kdump and kexec jumps work on the
 # emulated TDX module with a test kernel built from that base.  Where that
 # base with series/ is the very tree this run tests (Debian uploads one
-# 6.12 to both releases), its test kernel would be this run's, from the
-# same sources with the same toolchain and configuration: then, when this
-# run has those tests too, they are its own, and only gate_distro runs
-# there, Debian's config of that release being its own.
+# 6.12 to both releases), its test kernel would be this one, from the same
+# sources with the same toolchain and configuration, whose QEMU tests make
+# check runs every time: then only gate_distro runs there, Debian's config
+# of that release being its own.
 BASE_TESTS="gate_distro kexec_load kexec_file kdump_load kdump_file sim_kexec_load
 	sim_kdump_load sim_disable_kexec_load sim_disable_kdump_load kexec_jump_stress sim_kexec_jump"
 test_gate_bases() {
-	local b rc=0 work names ours t here=1
+	local b rc=0 work names ours
 	needs_series || return
 	ours=$(git -C "$WORK" rev-parse HEAD^{tree})
-	for t in $BASE_TESTS; do in_run "$t" || here=; done
 	for b in $BASES; do
 		[ "$b" = "$BASE" ] && continue
 		echo "  BASE=$b"
@@ -87,13 +90,11 @@ test_gate_bases() {
 		[ "${PIPESTATUS[0]}" = 0 ] || { problem "BASE=$b: no work tree with series/"; rc=1; continue; }
 		work=$(BASE=$b bash -c '. "$1/scripts/lib.sh" && echo "$WORK $BASE_PKG_VERSION"' - "$TOP")
 		names=$BASE_TESTS
-		if [ -n "$here" ] && [ "$(git -C "${work% *}" rev-parse HEAD^{tree})" = "$ours" ]; then
+		if [ "$(git -C "${work% *}" rev-parse HEAD^{tree})" = "$ours" ]; then
 			echo "    $b ${work#* } with series/ is the tree this run tests ($BASE $BASE_PKG_VERSION, tree ${ours:0:12}):" \
-				"its test kernel and QEMU tests are this run's; Debian's config of $b is its own"
+				"its test kernel and QEMU tests are make check's; Debian's config of $b is its own"
 			names=gate_distro
 		fi
-		# Its QEMU tests boot guests: none of this run's beside them.
-		[ "$names" = gate_distro ] || stop_lane
 		{ { [ "$names" = gate_distro ] || env -u SRC BASE="$b" make -C "$TOP" -s initramfs; } &&
 		  env -u SRC BASE="$b" "$TOP/tests/run.sh" $names; } 2>&1 | sed 's/^/    /' |
 			tee "$LOGS/gate_bases-$b.out"
@@ -145,8 +146,8 @@ mutant_start() {
 # (place_take), so that each compiles only what it changes, and each
 # mutant's kernel and initramfs are kept.  Their tests run as soon as their
 # mutant is built: one at a time beside the next builds, the builds at a
-# lower priority (a guest starved of CPU could stall), then TEST_JOBS at a
-# time, as the QEMU tests do.
+# lower priority (a guest starved of CPU could stall), then as many at a
+# time as the QEMU tests run (tests/run.sh, $jobs).
 test_gate_kernel_mutants() {
 	local o=$TEST_OBJ d=$BUILD/mutants mp name t why r runs=() next=0 survived=() killed=0 rc=0
 	needs_series || return
@@ -161,10 +162,10 @@ test_gate_kernel_mutants() {
 		while read -r t why; do
 			runs+=("$name $t $why")
 		done < <(mutant_kills "$mp" -v)
-		[ "${TEST_JOBS:-2}" = 1 ] || mutant_start 1
+		[ "$jobs" = 1 ] || mutant_start 1
 	done
 	place_give_back || { problem "cannot put the test kernel's objects back"; rc=1; }
-	[ $rc = 0 ] && mutant_start "${TEST_JOBS:-2}" wait
+	[ $rc = 0 ] && mutant_start "$jobs" wait
 	wait
 	if [ $rc = 0 ]; then
 		for r in "${runs[@]}"; do
