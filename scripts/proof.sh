@@ -20,8 +20,18 @@ recorded_parts() { sed -n 's/^\([a-z0-9_]*\):.*/\1/p' "$PARTS_FILE"; }
 is_recorded() { recorded_parts | grep -qx -- "$1"; }
 
 # part_paths PART: the repository paths PART reads, as proof/parts names
-# them (directories whole); "base:OTHER" stands for the base OTHER.
-part_paths() { sed -n "s/^$1:[[:space:]]*//p" "$PARTS_FILE" | tr ' \t' '\n\n' | sed '/^$/d'; }
+# them (directories whole, the sets "NAME = PATH..." expanded);
+# "base:OTHER" stands for the base OTHER.
+part_paths() {
+	local w
+	for w in $(sed -n "s/^$1:[[:space:]]*//p" "$PARTS_FILE"); do
+		if [[ $w =~ ^[A-Z]+$ ]]; then
+			sed -n "s/^$w = //p" "$PARTS_FILE" | grep . || { echo "error: proof/parts: no set $w" >&2; return 1; }
+		else
+			echo "$w"
+		fi
+	done | tr ' ' '\n' | sed '/^$/d'
+}
 
 # base_line [RELEASE]: the base a run tests: release, version and the
 # sha256 of both packages, as in cache/.  Of another release, the version
@@ -43,10 +53,11 @@ base_line() {
 # uncommitted change counts), and the base.  Its sha256 is the part's
 # input hash.
 part_manifest() {
-	local p files=()
+	local p paths files=()
 	echo "part $1"
 	base_line || return
-	for p in $(part_paths "$1"); do
+	paths=$(part_paths "$1") && [ -n "$paths" ] || { echo "error: proof/parts names no input of $1" >&2; return 1; }
+	for p in $paths; do
 		case $p in
 		base:*) base_line "${p#base:}" || return ;;
 		*) mapfile -t -O ${#files[@]} files < <(git -C "$TOP" ls-files -co --exclude-standard -- "$p")
