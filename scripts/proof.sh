@@ -21,7 +21,7 @@ is_recorded() { recorded_parts | grep -qx -- "$1"; }
 
 # part_paths PART: the repository paths PART reads, as proof/parts names
 # them (directories whole, the sets "NAME = PATH..." expanded);
-# "base:OTHER" stands for the base OTHER.
+# "base:OTHER" stands for the base OTHER, "!FILE" for a file left out.
 part_paths() {
 	local w
 	for w in $(sed -n "s/^$1:[[:space:]]*//p" "$PARTS_FILE"); do
@@ -60,11 +60,13 @@ part_manifest() {
 	for p in $paths; do
 		case $p in
 		base:*) base_line "${p#base:}" || return ;;
+		!*) ;;
 		*) mapfile -t -O ${#files[@]} files < <(git -C "$TOP" ls-files -co --exclude-standard -- "$p")
 		   [ -e "$TOP/$p" ] || { echo "error: proof/parts: $1 reads $p, which is not in the repository" >&2; return 1; } ;;
 		esac
 	done
-	printf '%s\n' "${files[@]}" | LC_ALL=C sort -u | while read -r p; do
+	printf '%s\n' "${files[@]}" | LC_ALL=C sort -u | grep -vxF -f <(sed -n 's/^!//p' <<<"$paths"; echo /) |
+	while read -r p; do
 		[ -f "$TOP/$p" ] && echo "$(git -C "$TOP" hash-object -- "$p") $p"
 	done
 }
