@@ -3,7 +3,7 @@
 
 SHELL := /bin/bash
 S := scripts
-# The base, BASE=bookworm (default) or BASE=trixie: see README, "Bases".
+# The base, BASE=bookworm (default) or BASE=trixie: see docs/carrying.md, "The bases, and what is proven".
 export BASE
 BUILD := $(shell BASE='$(BASE)' bash -c '. $(S)/lib.sh && echo $$BUILD')
 ifeq ($(BUILD),)
@@ -67,6 +67,6 @@ clean:
 distclean:
 	rm -rf build cache
 
-# Performance figures (README, "Measurements").
+# Performance figures (docs/measurements.md).
 bench: initramfs
 	@bench/run.sh

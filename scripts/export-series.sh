@@ -3,7 +3,7 @@
 # Export the work tree's commits after the base tag to series/.  The same
 # commits always give byte-identical files.  series/series names the base
 # version they were exported on: the newest proven one of the default base
-# (README, "Bases"), so that gate_export can check them byte for byte.
+# (docs/carrying.md, "The bases, and what is proven"), so that gate_export can check them byte for byte.
 
 . "$(dirname "$0")/lib.sh"
 

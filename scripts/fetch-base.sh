@@ -61,7 +61,7 @@ if [ -n "${BASE_VERSION:-}" ]; then
 	grep -qxF -- "$version" <<<"$src_versions" && grep -qxF -- "$version" <<<"$cfg_versions" || {
 		newer=$(for v in $common; do
 			dpkg --compare-versions "$v" gt "$version" && echo "$v"; done | sort -V | paste -sd' ')
-		die "$where no longer have linux-source-6.12 and linux-config-6.12 $version, the version BASE_VERSION asks for; ${newer:+newer ones there: $newer; }leave BASE_VERSION unset for the newest (README, \"Bases\")"
+		die "$where no longer have linux-source-6.12 and linux-config-6.12 $version, the version BASE_VERSION asks for; ${newer:+newer ones there: $newer; }leave BASE_VERSION unset for the newest (docs/carrying.md)"
 	}
 else
 	version=$(sort -rV <<<"$common" | head -1)
@@ -74,7 +74,7 @@ newest=$(newest_proven "$BASE")
 if [ -n "$line" ]; then
 	note "base: $BASE linux-source-6.12 $version, proven by make check on $(awk '{ print $5 }' <<<"$line")"
 else
-	note "notice: $BASE linux-source-6.12 $version is not proven by this project (newest proven: ${newest:-none}); using it (README, \"Bases\")"
+	note "notice: $BASE linux-source-6.12 $version is not proven by this project (newest proven: ${newest:-none}); using it (docs/carrying.md)"
 fi
 
 base_debs "$version"

@@ -52,7 +52,7 @@ unexported() {
 if [ -n "$have" ]; then
 	work=$(unexported)
 	[ -z "$work" ] ||
-		die "$WORK holds work not in series/, on base $have; the base is now $version.  Nothing was changed.  Export it on the old base (make export BASE_VERSION=$have) or move it yourself (README, \"Bases\"):
+		die "$WORK holds work not in series/, on base $have; the base is now $version.  Nothing was changed.  Export it on the old base (make export BASE_VERSION=$have) or move it yourself (docs/carrying.md, \"When 6.12.y moves\"):
 $(sed 's/^/  /' <<<"$work")"
 	note "making $WORK again: base $have -> $version"
 fi
@@ -88,7 +88,7 @@ if [ ${#patches[@]} -gt 0 ]; then
 	if ! git_id am -q --committer-date-is-author-date "${patches[@]/#/$TOP/series/}" >"$new.am.log" 2>&1; then
 		n=$(cat .git/rebase-apply/next 2>/dev/null || echo 0)
 		rm -f "$new.am.log"
-		die "series/ does not apply to Debian linux-source-6.12 $version (BASE=$BASE): ${patches[$((n - 1))]:-a patch} fails.  $WORK is as it was${have:+, on $have}; BASE_VERSION=${have:-VERSION} keeps a base it applies to; to move the series: README, \"Bases\""
+		die "series/ does not apply to Debian linux-source-6.12 $version (BASE=$BASE): ${patches[$((n - 1))]:-a patch} fails.  $WORK is as it was${have:+, on $have}; BASE_VERSION=${have:-VERSION} keeps a base it applies to; to move the series: docs/carrying.md, \"When 6.12.y moves\""
 	fi
 	rm -f "$new.am.log"
 fi

@@ -54,7 +54,7 @@ test_gate_clippy() {
 # make bench, one run of each kind, so that it cannot break unnoticed: both
 # kernels build and hand over on both CPU models, the emulated module's
 # PAMT reset is timed, clearbench runs.  The figures themselves mean
-# nothing after one run; the README's come from make bench.
+# nothing after one run; docs/measurements.md's come from make bench.
 test_gate_bench() {
 	local out rc
 	needs_series || return
@@ -68,7 +68,7 @@ test_gate_bench() {
 	grep -qi "movdir64b" <<<"$out" || problem "clearbench printed nothing"
 }
 
-# The other bases (README, "Bases"): series/ applies there with git am
+# The other bases (docs/carrying.md, "The bases, and what is proven"): series/ applies there with git am
 # (make worktree), Debian's own config of that release takes TDX with kexec
 # and kdump (gate_distro), and kexec, kdump and kexec jumps work on the
 # emulated TDX module with a test kernel built from that base.  Where that

@@ -110,7 +110,7 @@ clean_log() {
 	grep -qa 'TDXTEST\[' "$LOG" || problem "no stage started"
 }
 
-# The mutants of the series (test-patches/mutants/, README "How it is proven"): used by
+# The mutants of the series (test-patches/mutants/, docs/proof.md, "Mutants"): used by
 # gate_kernel_mutants and debian_mutants.
 
 # mutant_kills MUTANT [-v]: "TEST TEXT" for each "# kills TEST: TEXT" of

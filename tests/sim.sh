@@ -484,8 +484,7 @@ test_sim_rust_stress() {
 # consoles stay on through the suspend of the jump, so that a failure on
 # the way shows in the log.
 test_sim_kexec_jump() {
-	# Without MWAIT: with it the jump back resets the machine (README,
-	# "What does not work yet").
+	# Without MWAIT: with it the jump back resets the machine (docs/limits.md).
 	local QEMU_CPU=$CPU_SPR,-monitor
 	local m resumed="TDXTEST[1]: resumed after kexec jump" next="kexec_core: Starting new kernel"
 	needs_series || return
