@@ -106,14 +106,13 @@ tree_clean() {
 	[ -z "$(git -C "$TOP" status --porcelain --untracked-files=all -- . ":!${RECORD#$TOP/}")" ]
 }
 
-# record_part PART VERDICT HASH SECONDS: PART's line of the record,
-# replacing the one it had.
+# record_part PART VERDICT HASH SECONDS COMMIT: PART's line of the
+# record, replacing the one it had.
 record_part() {
 	local tmp
 	mkdir -p "$(dirname "$RECORD")"
 	tmp=$(mktemp "$RECORD.XXXXXX")
 	{ [ ! -f "$RECORD" ] || awk -F'\t' -v p="$1" '$1 != p' "$RECORD"
-	  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$(date -u +%F)" \
-		"$(git -C "$TOP" rev-parse HEAD)" "$(part_tools)"
+	  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$(date -u +%F)" "$5" "$(part_tools)"
 	} | LC_ALL=C sort >"$tmp" && mv "$tmp" "$RECORD"
 }
