@@ -6,11 +6,12 @@
 # verdict depends only on files of the repository, the base and the tools
 # it runs with: proof/parts names each with the repository paths it reads.
 # make proof runs them from a clean checkout and writes one line per part
-# in proof/record; make check then reports an unchanged part whose
-# recorded verdict is PASS as proven, and runs every other.  A line of the
-# record: PART, VERDICT, the sha256 of the part's inputs (part_manifest),
-# seconds, date (UTC), commit, and the tools it ran with (part_tools), tab
-# separated.
+# in proof/record/PART; make check then reports an unchanged part whose
+# recorded verdict is PASS as proven, and runs every other.  The line:
+# PART, VERDICT, the sha256 of the part's inputs (part_manifest), seconds,
+# date (UTC), commit, and the tools it ran with (part_tools), tab
+# separated.  One file a part, so that proofs of different parts run in
+# different checkouts merge as commits.
 
 PARTS_FILE=${PARTS_FILE:-$TOP/proof/parts}
 RECORD=${RECORD:-$TOP/proof/record}
@@ -82,7 +83,7 @@ part_tools() {
 }
 
 # record_line PART: PART's line of the record, if any.
-record_line() { [ -f "$RECORD" ] && awk -F'\t' -v p="$1" '$1 == p' "$RECORD"; }
+record_line() { [ -f "$RECORD/$1" ] && awk -F'\t' -v p="$1" '$1 == p' "$RECORD/$1"; }
 
 # proven PART: the record proves PART for exactly these inputs: its line
 # has the verdict PASS and PART's input hash now.  Prints what the report
@@ -107,12 +108,11 @@ tree_clean() {
 }
 
 # record_part PART VERDICT HASH SECONDS COMMIT: PART's line of the
-# record, replacing the one it had.
+# record, in place of the one it had.
 record_part() {
 	local tmp
-	mkdir -p "$(dirname "$RECORD")"
-	tmp=$(mktemp "$RECORD.XXXXXX")
-	{ [ ! -f "$RECORD" ] || awk -F'\t' -v p="$1" '$1 != p' "$RECORD"
-	  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$(date -u +%F)" "$5" "$(part_tools)"
-	} | LC_ALL=C sort >"$tmp" && mv "$tmp" "$RECORD"
+	mkdir -p "$RECORD"
+	tmp=$(mktemp "$RECORD/.$1.XXXXXX")
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$(date -u +%F)" "$5" "$(part_tools)" >"$tmp" &&
+		mv "$tmp" "$RECORD/$1"
 }

@@ -51,7 +51,7 @@ test_proof_mechanism() {
 
 	echo "  make proof on a clean checkout records the part's PASS"
 	in_fixture --proof || { problem "make proof failed on a clean checkout"; return; }
-	grep -qP '^gate_fake\tPASS\t[0-9a-f]{64}\t' "$PROOF_DIR/proof/record" ||
+	grep -qP '^gate_fake\tPASS\t[0-9a-f]{64}\t' "$PROOF_DIR/proof/record/gate_fake" ||
 		{ problem "make proof recorded no PASS for gate_fake"; return; }
 	[ "$(ran)" = 1 ] || { problem "make proof ran the part $(ran) times"; return; }
 	git -C "$PROOF_DIR" add proof/record && git_id -C "$PROOF_DIR" commit -q -m record || return
@@ -75,11 +75,11 @@ test_proof_mechanism() {
 	echo a >"$PROOF_DIR/cache/linux-source-6.12_6.12.1-1_all.deb"
 
 	echo "  make proof refuses a dirty checkout and records nothing"
-	rec=$(cat "$PROOF_DIR/proof/record")
+	rec=$(cat "$PROOF_DIR/proof/record/gate_fake")
 	echo dirty >>"$PROOF_DIR/tests/fake.sh"
 	in_fixture --proof gate_fake && { problem "make proof ran on a dirty checkout"; return; }
 	grep -q 'records only what a clean checkout proves' <<<"$out" &&
-		[ "$(cat "$PROOF_DIR/proof/record")" = "$rec" ] && [ "$(ran)" = 3 ] ||
+		[ "$(cat "$PROOF_DIR/proof/record/gate_fake")" = "$rec" ] && [ "$(ran)" = 3 ] ||
 		{ problem "make proof on a dirty checkout did not refuse, or changed the record"; return; }
 	git -C "$PROOF_DIR" checkout -q tests/fake.sh
 
@@ -87,7 +87,7 @@ test_proof_mechanism() {
 	echo fail >"$PROOF_DIR/fake/verdict"
 	git_id -C "$PROOF_DIR" commit -q -am fail || return
 	in_fixture --proof && { problem "make proof passed with the part failing"; return; }
-	grep -qP '^gate_fake\tFAIL\t' "$PROOF_DIR/proof/record" || { problem "the FAIL was not recorded"; return; }
+	grep -qP '^gate_fake\tFAIL\t' "$PROOF_DIR/proof/record/gate_fake" || { problem "the FAIL was not recorded"; return; }
 	git -C "$PROOF_DIR" add proof/record && git_id -C "$PROOF_DIR" commit -q -m record || return
 	in_fixture && { problem "make check passed with a recorded FAIL"; return; }
 	grep -q '^FAIL gate_fake' <<<"$out" && ! grep -q '^PROVEN' <<<"$out" ||
