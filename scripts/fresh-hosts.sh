@@ -8,14 +8,17 @@
 # toolchain comes first on PATH, as on machines with rustup.  There:
 # scripts/deps.sh must install everything and Debian's toolchain and
 # bindgen-cli $BINDGEN_VERSION, then, with that release's tools,
-# base_resolution and the QEMU tests FRESH_TESTS must pass: the initramfs
+# base_resolution and the QEMU tests FRESH_TESTS must pass (kexec -l,
+# kexec -s, kdump through both, and the two that read the crashed
+# kernel's log from the dump, and inject an NMI or a machine check
+# through the emulation and QEMU's monitor): the initramfs
 # is made in the root (its busybox, kexec-tools and makedumpfile), the
 # kernel is this checkout's test kernel, the work tree this checkout's
 # (read-only).
 
 . "$(dirname "$0")/lib.sh"
 rel=${1:?usage: fresh-hosts.sh RELEASE}
-FRESH_TESTS=${FRESH_TESTS:-"base_resolution kexec_load kexec_file kdump_load kdump_file"}
+FRESH_TESTS=${FRESH_TESTS:-"base_resolution kexec_load kexec_file kdump_load kdump_file sim_kdump_nmi sim_kdump_mce"}
 read -r MIRROR _ < <(debian_mirrors)
 root=$BUILD/fresh-$rel
 log=$LOGS/fresh-$rel
@@ -25,7 +28,7 @@ in_root() { chroot "$root" /usr/bin/env -i HOME=/root PATH=/root/rustup/bin:/usr
 cleanup() {
 	local m
 	for m in src/build/linux sys proc dev; do
-		! mountpoint -q "$root/$m" || umount -R "$root/$m"
+		! mountpoint -q "$root/$m" || umount -R -l "$root/$m"
 	done
 	rm -rf --one-file-system "$root"
 }

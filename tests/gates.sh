@@ -17,8 +17,9 @@ test_gate_distro() { gate distro; }
 
 # The two commands' set-up on a fresh Debian 12 and a fresh Debian 13
 # (scripts/fresh-hosts.sh): scripts/deps.sh in a minimal root of each, then
-# base_resolution and QEMU tests of each kind (kexec -l, kexec -s, kdump)
-# with that release's QEMU, kexec-tools, makedumpfile and busybox.
+# base_resolution and QEMU tests of each kind (kexec -l, kexec -s, kdump,
+# the dumped log of an NMI and of a machine check) with that release's
+# QEMU, kexec-tools, makedumpfile and busybox.
 test_gate_fresh_hosts() {
 	local b rc=0
 	needs_series || return
