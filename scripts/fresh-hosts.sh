@@ -7,18 +7,15 @@
 # with its working tree's files; a stand-in for a rustup cargo without a
 # toolchain comes first on PATH, as on machines with rustup.  There:
 # scripts/deps.sh must install everything and Debian's toolchain and
-# bindgen-cli $BINDGEN_VERSION, then, with that release's tools,
-# base_resolution and the QEMU tests FRESH_TESTS must pass (kexec -l,
-# kexec -s, kdump through both, and the two that read the crashed
-# kernel's log from the dump, and inject an NMI or a machine check
-# through the emulation and QEMU's monitor): the initramfs
-# is made in the root (its busybox, kexec-tools and makedumpfile), the
-# kernel is this checkout's test kernel, the work tree this checkout's
-# (read-only).
+# bindgen-cli $BINDGEN_VERSION, then, with that release's QEMU,
+# kexec-tools, makedumpfile and busybox, the tests of make test must all
+# pass (base_resolution and every QEMU test of the test kernel): the
+# initramfs is made in the root, the kernel is this checkout's test
+# kernel, the work tree this checkout's (read-only).
 
 . "$(dirname "$0")/lib.sh"
 rel=${1:?usage: fresh-hosts.sh RELEASE}
-FRESH_TESTS=${FRESH_TESTS:-"base_resolution kexec_load kexec_file kdump_load kdump_file sim_kdump_nmi sim_kdump_mce"}
+FRESH_TESTS=${FRESH_TESTS:---no-gates}
 read -r MIRROR _ < <(debian_mirrors)
 root=$BUILD/fresh-$rel
 log=$LOGS/fresh-$rel
@@ -92,6 +89,6 @@ if ! in_root /bin/bash -c "cd /src && git config --global --add safe.directory '
 	mkdir -p "$log-logs" && cp "$root"/src/build/logs/*.log "$log-logs/" 2>/dev/null
 	die "the tests failed in a fresh Debian $rel (logs: $log-tests.log, $log-logs/)"
 fi
-grep -E '^(PASS|[0-9]+ passed)' "$log-tests.log"
-grep -qx "$(wc -w <<<"$FRESH_TESTS") passed, 0 failed, 0 skipped" "$log-tests.log" ||
-	die "not every test ran in the fresh Debian $rel"
+tail -1 "$log-tests.log"
+grep -qE '^[1-9][0-9]* passed, 0 failed, 0 skipped$' "$log-tests.log" ||
+	die "not every test ran in the fresh Debian $rel (log: $log-tests.log)"
