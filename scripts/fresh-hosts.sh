@@ -11,7 +11,8 @@
 # kexec-tools, makedumpfile and busybox, the tests of make test must all
 # pass (base_resolution and every QEMU test of the test kernel): the
 # initramfs is made in the root, the kernel is this checkout's test
-# kernel, the work tree this checkout's (read-only).
+# kernel, the work tree and the test kernel's checkout this checkout's
+# (read-only: rust_doctests reads the base's kunit.py there).
 
 . "$(dirname "$0")/lib.sh"
 rel=${1:?usage: fresh-hosts.sh RELEASE}
@@ -24,7 +25,7 @@ mkdir -p "$LOGS"
 in_root() { chroot "$root" /usr/bin/env -i HOME=/root PATH=/root/rustup/bin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin "$@"; }
 cleanup() {
 	local m
-	for m in src/build/linux sys proc dev; do
+	for m in src/build/linux src/build/src sys proc dev; do
 		! mountpoint -q "$root/$m" || umount -R -l "$root/$m"
 	done
 	rm -rf --one-file-system "$root"
@@ -77,9 +78,11 @@ echo "fresh Debian $rel: scripts/deps.sh completed; $got, $(in_root /usr/bin/rus
 echo "  with $(in_root dpkg-query -W -f '${Package} ${Version}, ' qemu-system-x86 kexec-tools makedumpfile busybox-static | sed 's/, $//')"
 
 # The tests, with the root's tools and this checkout's kernel and work tree.
-mkdir -p "$root/src/build/linux" "$root/src/build/kobj/arch/x86/boot"
-mount --bind "$WORK" "$root/src/build/linux" && mount -o remount,bind,ro "$root/src/build/linux" ||
-	die "cannot mount the work tree in the root"
+mkdir -p "$root/src/build/linux" "$root/src/build/src" "$root/src/build/kobj/arch/x86/boot"
+for d in linux src; do
+	mount --bind "$BUILD/$d" "$root/src/build/$d" && mount -o remount,bind,ro "$root/src/build/$d" ||
+		die "cannot mount build/$d in the root"
+done
 cp "$TEST_OBJ/arch/x86/boot/bzImage" "$root/src/build/kobj/arch/x86/boot/"
 find "$TEST_OBJ" -name '*.ko' -exec cp {} "$root/src/build/kobj/" \;
 if ! in_root /bin/bash -c "cd /src && git config --global --add safe.directory '*' &&
